@@ -1,0 +1,335 @@
+import zoneinfo
+
+from django.contrib import admin, messages
+from django.db.models import Count, Prefetch, Sum
+from django.utils.html import format_html_join
+
+from tracker.admin_tools import PreloadingStackedInline, PreloadingTabularInline, RecordAdmin
+
+from . import selectors, services
+from .admin_inlines import CitationInline
+from .models import (
+    Citation,
+    Delivery,
+    Figure,
+    Meeting,
+    Participant,
+    Phase,
+    Position,
+    Proposal,
+    ProposalEvent,
+    Response,
+    StickingPoint,
+    StickingPointStatus,
+    Term,
+    Track,
+    TrackActor,
+)
+
+
+def _names(rows, attribute: str = "actor") -> str:
+    return ", ".join(sorted(str(getattr(row, attribute)) for row in rows)) or "—"
+
+
+# Tracks ---------------------------------------------------------------------
+
+
+class TrackActorInline(PreloadingTabularInline):
+    model = TrackActor
+    fields = ("actor", "role")
+    autocomplete_fields = ("actor",)
+
+
+class PhaseInline(PreloadingStackedInline):
+    model = Phase
+    fields = (("sequence", "name", "status"), ("starts_on", "ends_on", "deadline"), "opening_conditions")
+
+
+@admin.register(Track)
+class TrackAdmin(RecordAdmin):
+    list_display = ("name", "status", "parties", "mediators", "started_on")
+    list_filter = ("status",)
+    search_fields = ("name", "slug", "description")
+    prepopulated_fields = {"slug": ("name",)}
+    inlines = (TrackActorInline, PhaseInline, CitationInline)
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related(Prefetch("track_actors", queryset=TrackActor.objects.select_related("actor")))
+        )
+
+    @admin.display(description="parties")
+    def parties(self, track: Track) -> str:
+        return _names(row for row in track.track_actors.all() if row.role == TrackActor.Role.PARTY)
+
+    @admin.display(description="mediators")
+    def mediators(self, track: Track) -> str:
+        return _names(row for row in track.track_actors.all() if row.role == TrackActor.Role.MEDIATOR)
+
+
+@admin.register(Phase)
+class PhaseAdmin(RecordAdmin):
+    list_display = ("name", "track", "sequence", "status", "starts_on", "deadline")
+    list_filter = ("status", "track")
+    list_select_related = ("track",)
+    search_fields = ("name", "track__name")
+    autocomplete_fields = ("track",)
+
+
+# Meetings -------------------------------------------------------------------
+
+
+class ParticipantInline(PreloadingTabularInline):
+    model = Participant
+    fk_name = "meeting"
+    fields = ("actor", "role", "representing")
+    autocomplete_fields = ("actor", "representing")
+
+
+@admin.action(description="Mark selected meetings as held")
+def mark_held(modeladmin, request, queryset):
+    for meeting in queryset:
+        services.meeting_set_status(meeting=meeting, status=Meeting.Status.HELD)
+    messages.success(request, "Marked as held.")
+
+
+@admin.action(description="Mark selected meetings as postponed")
+def mark_postponed(modeladmin, request, queryset):
+    for meeting in queryset:
+        services.meeting_set_status(meeting=meeting, status=Meeting.Status.POSTPONED)
+    messages.success(request, "Marked as postponed.")
+
+
+@admin.register(Meeting)
+class MeetingAdmin(RecordAdmin):
+    list_display = ("title", "local_start", "format", "status", "who", "closed_door", "unannounced")
+    list_filter = ("status", "format", "closed_door", "unannounced", "tracks")
+    search_fields = ("title", "location", "summary", "participants__name")
+    date_hierarchy = "starts_at"
+    autocomplete_fields = ("country", "tracks", "proposals", "sticking_points")
+    inlines = (ParticipantInline, CitationInline)
+    actions = (*RecordAdmin.actions, mark_held, mark_postponed)
+    fieldsets = (
+        (None, {"fields": ("title", "tracks", ("status", "format"))}),
+        ("When and where", {"fields": (("starts_at", "ends_at"), ("time_zone", "time_known"), "location", "country")}),
+        ("Character", {"fields": (("closed_door", "unannounced"),)}),
+        ("Substance", {"fields": ("proposals", "sticking_points", "summary", "outcome")}),
+    )
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related(Prefetch("participant_rows", queryset=Participant.objects.select_related("actor")))
+        )
+
+    @admin.display(description="start (local)", ordering="starts_at")
+    def local_start(self, meeting: Meeting) -> str:
+        try:
+            zone = zoneinfo.ZoneInfo(meeting.time_zone)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            zone = zoneinfo.ZoneInfo("UTC")
+        local = meeting.starts_at.astimezone(zone)
+        return f"{local:%Y-%m-%d %H:%M} {local.tzname()}" if meeting.time_known else f"{local:%Y-%m-%d}"
+
+    @admin.display(description="participants")
+    def who(self, meeting: Meeting) -> str:
+        return _names(meeting.participant_rows.all())
+
+
+# Proposals ------------------------------------------------------------------
+
+
+class EventInline(PreloadingTabularInline):
+    model = ProposalEvent
+    fields = ("occurred_on", "kind", "actor", "note")
+    autocomplete_fields = ("actor",)
+
+
+class TermInline(PreloadingTabularInline):
+    model = Term
+    fields = ("position", "kind", "key", "text", "quantity", "unit", "quantity_is_open")
+
+
+class ResponseInline(PreloadingTabularInline):
+    model = Response
+    fk_name = "proposal"
+    fields = ("responded_on", "actor", "kind", "summary", "counter_proposal")
+    autocomplete_fields = ("actor", "counter_proposal")
+
+
+@admin.register(Proposal)
+class ProposalAdmin(RecordAdmin):
+    list_display = ("title", "version_label", "track", "proposer", "current_status", "response_summary", "term_count")
+    list_filter = ("track", "proposer")
+    list_select_related = ("track", "proposer")
+    search_fields = ("title", "slug", "summary", "terms__text")
+    prepopulated_fields = {"slug": ("title", "version_label")}
+    autocomplete_fields = ("track", "proposer", "channel", "previous_version")
+    inlines = (EventInline, TermInline, ResponseInline, CitationInline)
+
+    def get_queryset(self, request):
+        queryset = selectors.proposals_with_status(super().get_queryset(request))
+        return queryset.annotate(term_count=Count("terms", distinct=True)).prefetch_related(
+            Prefetch("responses", queryset=Response.objects.select_related("actor").order_by("responded_on", "id"))
+        )
+
+    @admin.display(description="status", ordering="status")
+    def current_status(self, proposal: Proposal) -> str:
+        label = Proposal.Status(proposal.status).label
+        return f"{label} ({proposal.latest_event_on})" if proposal.latest_event_on else label
+
+    @admin.display(description="responses")
+    def response_summary(self, proposal: Proposal):
+        latest = {}
+        for response in proposal.responses.all():
+            latest[response.actor_id] = response
+        return format_html_join(", ", "{}: {}", ((r.actor, r.get_kind_display()) for r in latest.values())) or "—"
+
+    @admin.display(description="terms", ordering="term_count")
+    def term_count(self, proposal: Proposal) -> int:
+        return proposal.term_count
+
+
+class DeliveryInline(PreloadingTabularInline):
+    model = Delivery
+    fields = ("delivered_on", "quantity", "assessment", "note")
+
+
+@admin.register(Term)
+class TermAdmin(RecordAdmin):
+    list_display = ("__str__", "proposal", "key", "quantity", "unit", "delivered")
+    list_filter = ("kind",)
+    list_select_related = ("proposal",)
+    search_fields = ("text", "key", "proposal__title")
+    autocomplete_fields = ("proposal",)
+    inlines = (DeliveryInline, CitationInline)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(delivered_total=Sum("deliveries__quantity"))
+
+    @admin.display(description="delivered")
+    def delivered(self, term: Term) -> str:
+        if term.delivered_total is None:
+            return "—"
+        planned = f" of {term.quantity.normalize():f}" if term.quantity is not None else ""
+        return f"{term.delivered_total.normalize():f}{planned}"
+
+
+@admin.register(Response)
+class ResponseAdmin(RecordAdmin):
+    list_display = ("proposal", "actor", "kind", "responded_on")
+    list_filter = ("kind",)
+    list_select_related = ("proposal", "actor")
+    search_fields = ("summary", "actor__name", "proposal__title")
+    autocomplete_fields = ("proposal", "actor", "counter_proposal")
+    date_hierarchy = "responded_on"
+    inlines = (CitationInline,)
+
+
+# Sticking points --------------------------------------------------------------
+
+
+class StatusInline(PreloadingTabularInline):
+    model = StickingPointStatus
+    fields = ("changed_on", "status", "note")
+
+
+class PositionInline(PreloadingTabularInline):
+    model = Position
+    fields = ("stated_on", "actor", "stance", "summary", "channel", "confidence")
+    autocomplete_fields = ("actor",)
+
+
+def _status_action(status: str):
+    @admin.action(description=f"Mark as {StickingPoint.Status(status).label.lower()} today")
+    def action(modeladmin, request, queryset):
+        for sticking_point in queryset:
+            services.sticking_point_set_status(sticking_point=sticking_point, status=status)
+        messages.success(request, f"Status set to {StickingPoint.Status(status).label.lower()}.")
+
+    action.__name__ = f"mark_{status}"
+    return action
+
+
+@admin.register(StickingPoint)
+class StickingPointAdmin(RecordAdmin):
+    list_display = ("title", "track", "category", "current_status", "party_count")
+    list_filter = ("track", "category")
+    list_select_related = ("track",)
+    search_fields = ("title", "slug", "description")
+    prepopulated_fields = {"slug": ("title",)}
+    autocomplete_fields = ("track",)
+    inlines = (StatusInline, PositionInline, CitationInline)
+    actions = (*RecordAdmin.actions, *(_status_action(s) for s in StickingPoint.Status.values))
+
+    def get_queryset(self, request):
+        return selectors.sticking_points_with_state(super().get_queryset(request))
+
+    @admin.display(description="status", ordering="status")
+    def current_status(self, sticking_point: StickingPoint) -> str:
+        if not sticking_point.status:
+            return "—"
+        return f"{StickingPoint.Status(sticking_point.status).label} since {sticking_point.status_since}"
+
+    @admin.display(description="parties with a position", ordering="party_count")
+    def party_count(self, sticking_point: StickingPoint) -> int:
+        return sticking_point.party_count
+
+
+@admin.register(Position)
+class PositionAdmin(RecordAdmin):
+    list_display = ("sticking_point", "actor", "stated_on", "stance", "channel", "confidence")
+    list_filter = ("stance", "channel", "confidence", "sticking_point__track")
+    list_select_related = ("sticking_point", "actor")
+    search_fields = ("summary", "actor__name", "sticking_point__title")
+    autocomplete_fields = ("sticking_point", "actor")
+    date_hierarchy = "stated_on"
+    inlines = (CitationInline,)
+
+
+# Figures and citations ----------------------------------------------------------
+
+
+@admin.register(Figure)
+class FigureAdmin(RecordAdmin):
+    list_display = ("label", "value", "unit", "as_of", "claimant", "source_count")
+    list_filter = ("metric",)
+    list_select_related = ("claimed_by",)
+    search_fields = ("label", "metric", "claimant_name", "claimed_by__name")
+    autocomplete_fields = ("claimed_by", "track")
+    date_hierarchy = "as_of"
+    inlines = (CitationInline,)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(source_count=Count("citations", distinct=True))
+
+    @admin.display(description="claimed by")
+    def claimant(self, figure: Figure) -> str:
+        return str(figure.claimed_by) if figure.claimed_by_id else figure.claimant_name
+
+    @admin.display(description="sources", ordering="source_count")
+    def source_count(self, figure: Figure) -> int:
+        return figure.source_count
+
+
+@admin.register(Citation)
+class CitationAdmin(RecordAdmin):
+    list_display = ("__str__", "record_kind", "cited_record", "published_on", "url")
+    list_filter = ("content_type", "publisher")
+    list_select_related = ("article",)
+    search_fields = ("publisher", "title", "quote", "url")
+    autocomplete_fields = ("article",)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("record")
+
+    @admin.display(description="kind of record")
+    def record_kind(self, citation: Citation) -> str:
+        return citation.record._meta.verbose_name if citation.record is not None else "—"
+
+    @admin.display(description="cites")
+    def cited_record(self, citation: Citation) -> str:
+        return str(citation.record) if citation.record is not None else "(deleted record)"

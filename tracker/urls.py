@@ -1,0 +1,15 @@
+from django.contrib import admin
+from django.urls import path
+from django.views.generic import RedirectView
+
+from . import views
+
+admin.site.site_header = "Ceasefire negotiation tracker"
+admin.site.site_title = "Ceasefire tracker"
+admin.site.index_title = "The negotiation record"
+
+urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="admin:index", permanent=False)),
+    path("healthz", views.healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+]
