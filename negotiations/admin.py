@@ -88,14 +88,14 @@ class ParticipantInline(PreloadingTabularInline):
     autocomplete_fields = ("actor", "representing")
 
 
-@admin.action(description="Mark selected meetings as held")
+@admin.action(description="Mark selected meetings as held", permissions=["change"])
 def mark_held(modeladmin, request, queryset):
     for meeting in queryset:
         services.meeting_set_status(meeting=meeting, status=Meeting.Status.HELD)
     messages.success(request, "Marked as held.")
 
 
-@admin.action(description="Mark selected meetings as postponed")
+@admin.action(description="Mark selected meetings as postponed", permissions=["change"])
 def mark_postponed(modeladmin, request, queryset):
     for meeting in queryset:
         services.meeting_set_status(meeting=meeting, status=Meeting.Status.POSTPONED)
@@ -244,7 +244,7 @@ class PositionInline(PreloadingTabularInline):
 
 
 def _status_action(status: str):
-    @admin.action(description=f"Mark as {StickingPoint.Status(status).label.lower()} today")
+    @admin.action(description=f"Mark as {StickingPoint.Status(status).label.lower()} today", permissions=["change"])
     def action(modeladmin, request, queryset):
         for sticking_point in queryset:
             services.sticking_point_set_status(sticking_point=sticking_point, status=status)

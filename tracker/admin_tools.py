@@ -12,6 +12,7 @@ from django.contrib import admin
 from django.contrib.admin.options import InlineModelAdmin
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.forms import BaseModelForm, ModelForm
 from django.http import StreamingHttpResponse
@@ -114,6 +115,12 @@ class RecordAdmin(PreloadingMixin, SimpleHistoryAdmin):
 
     actions = (export_csv,)
     show_full_result_count = False
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # simple_history lets anyone who may *view* history POST a revert; reverting is a change.
+        if request.method == "POST" and not self.has_change_permission(request, self.get_object(request, object_id)):
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
 
 class PreloadingTabularInline(PreloadingMixin, admin.TabularInline):

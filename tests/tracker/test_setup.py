@@ -1,0 +1,64 @@
+"""The README's quick start and what scripts/run relies on."""
+
+import io
+import os
+import re
+from pathlib import Path
+
+import pytest
+from django.contrib.auth import authenticate
+from django.core.management import call_command
+from django.db import connection
+from django.urls import reverse
+
+from tracker.roles import ROLES
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_readme_starts_with_a_quick_start_of_exactly_two_commands():
+    readme = (ROOT / "README.md").read_text()
+    sections = re.split(r"^## ", readme, flags=re.MULTILINE)
+    assert sections[1].startswith("Quick start")
+    blocks = re.findall(r"```[a-z]*\n(.*?)```", sections[1], flags=re.DOTALL)
+    assert len(blocks) == 1
+    commands = [line.split("#")[0].strip() for line in blocks[0].splitlines() if line.strip()]
+    assert commands == ["bash scripts/run", "bash scripts/test"]
+    for script in ("scripts/run", "scripts/test"):
+        assert (ROOT / script).is_file()
+    assert "bash scripts/test" in (ROOT / ".ci/run").read_text()
+
+
+def test_run_script_serves_on_port_8000_unless_port_is_set():
+    script = (ROOT / "scripts/run").read_text()
+    assert "${PORT:-8000}" in script
+    for step in ("migrate", "load_demo", "create_demo_users", "gunicorn tracker.wsgi:application"):
+        assert step in script
+
+
+@pytest.mark.django_db
+def test_demo_users_get_one_login_per_role_with_working_printed_passwords():
+    out = io.StringIO()
+    call_command("create_demo_users", stdout=out)
+    printed = dict(re.findall(r"username: (\S+)\s+password: (\S+)", out.getvalue()))
+    assert set(printed) == set(ROLES)
+    for username, password in printed.items():
+        user = authenticate(username=username, password=password)
+        assert user is not None and user.is_staff
+        assert list(user.groups.values_list("name", flat=True)) == [username]
+    # A second run resets the passwords rather than duplicating users.
+    call_command("create_demo_users", stdout=io.StringIO())
+    assert authenticate(username="viewer", password=printed["viewer"]) is None
+
+
+@pytest.mark.django_db
+def test_health_endpoint_reaches_the_database(client):
+    response = client.get(reverse("healthz"))
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
+
+
+def test_database_follows_database_url():
+    url = os.environ.get("DATABASE_URL", "")
+    expected = "postgresql" if url.startswith("postgres") else "sqlite"
+    assert connection.vendor == expected
