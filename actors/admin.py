@@ -27,6 +27,7 @@ class AffiliationInline(PreloadingTabularInline):
 
 @admin.register(Actor)
 class ActorAdmin(RecordAdmin):
+    ordering = ("name",)
     list_display = ("name", "kind", "country", "alias_count", "updated_at")
     list_filter = ("kind",)
     list_select_related = ("country",)

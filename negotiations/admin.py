@@ -47,6 +47,7 @@ class PhaseInline(PreloadingStackedInline):
 
 @admin.register(Track)
 class TrackAdmin(RecordAdmin):
+    ordering = ("name",)
     list_display = ("name", "status", "parties", "mediators", "started_on")
     list_filter = ("status",)
     search_fields = ("name", "slug", "description")
@@ -104,6 +105,7 @@ def mark_postponed(modeladmin, request, queryset):
 
 @admin.register(Meeting)
 class MeetingAdmin(RecordAdmin):
+    ordering = ("-starts_at",)
     list_display = ("title", "local_start", "format", "status", "who", "closed_door", "unannounced")
     list_filter = ("status", "format", "closed_door", "unannounced", "tracks")
     search_fields = ("title", "location", "summary", "participants__name")
@@ -162,6 +164,7 @@ class ResponseInline(PreloadingTabularInline):
 
 @admin.register(Proposal)
 class ProposalAdmin(RecordAdmin):
+    ordering = ("title", "version_label")
     list_display = ("title", "version_label", "track", "proposer", "current_status", "response_summary", "term_count")
     list_filter = ("track", "proposer")
     list_select_related = ("track", "proposer")
@@ -256,6 +259,7 @@ def _status_action(status: str):
 
 @admin.register(StickingPoint)
 class StickingPointAdmin(RecordAdmin):
+    ordering = ("title",)
     list_display = ("title", "track", "category", "current_status", "party_count")
     list_filter = ("track", "category")
     list_select_related = ("track",)

@@ -1,13 +1,21 @@
 """The negotiation record: tracks, meetings, proposals, sticking points, figures and their sources."""
 
+import zoneinfo
+
 from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
 from actors.models import Actor
 from tracker.models import TimeStampedModel
+
+
+def validate_time_zone(value: str) -> None:
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(f"{value!r} is not an IANA time zone (e.g. Asia/Qatar, America/New_York).")
 
 
 class Citation(TimeStampedModel):
@@ -154,7 +162,10 @@ class Meeting(CitedModel):
     starts_at = models.DateTimeField(help_text="Stored in UTC; shown in the meeting's own time zone.")
     ends_at = models.DateTimeField(null=True, blank=True)
     time_zone = models.CharField(
-        max_length=64, default="UTC", help_text="IANA zone of the venue, e.g. America/New_York."
+        max_length=64,
+        default="UTC",
+        validators=[validate_time_zone],
+        help_text="IANA zone of the venue, e.g. America/New_York.",
     )
     time_known = models.BooleanField(default=True, help_text="Untick when only the day is known.")
     location = models.CharField(max_length=300, blank=True, help_text="Venue and city.")

@@ -34,6 +34,7 @@ class FeedAdmin(RecordAdmin):
 
 @admin.register(Article)
 class ArticleAdmin(RecordAdmin):
+    ordering = ("-published_at",)
     list_display = ("title", "publisher", "published_at", "language", "review_state", "relevance", "reviewer")
     list_filter = ("review_state", "language", "feed")
     list_select_related = ("reviewer",)

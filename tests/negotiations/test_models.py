@@ -93,3 +93,13 @@ def test_a_response_cannot_counter_with_the_proposal_itself():
     response.counter_proposal = response.proposal
     with pytest.raises(IntegrityError), transaction.atomic():
         response.save()
+
+
+def test_a_meeting_time_zone_must_be_an_iana_zone():
+    from django.core.exceptions import ValidationError
+
+    meeting = f.MeetingFactory.build(time_zone="Doha/Standard")
+    with pytest.raises(ValidationError, match="IANA"):
+        meeting.full_clean(exclude=["tracks", "proposals", "sticking_points"])
+    meeting.time_zone = "Asia/Qatar"
+    meeting.full_clean()
