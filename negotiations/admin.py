@@ -182,7 +182,11 @@ class ProposalAdmin(RecordAdmin):
     @admin.display(description="status", ordering="status")
     def current_status(self, proposal: Proposal) -> str:
         label = Proposal.Status(proposal.status).label
-        return f"{label} ({proposal.latest_event_on})" if proposal.latest_event_on else label
+        if proposal.latest_event_on:
+            label = f"{label} ({proposal.latest_event_on})"
+        if proposal.violations:
+            label = f"{label}, {proposal.violations} violation(s) reported"
+        return label
 
     @admin.display(description="responses")
     def response_summary(self, proposal: Proposal):

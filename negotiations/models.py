@@ -262,7 +262,6 @@ class Proposal(CitedModel):
         SIGNED = "signed", "Signed"
         IN_FORCE = "in_force", "In force"
         SUSPENDED = "suspended", "Suspended"
-        VIOLATED = "violated", "Violated"
         SUPERSEDED = "superseded", "Superseded"
 
     track = models.ForeignKey(Track, on_delete=models.PROTECT, related_name="proposals")
@@ -329,7 +328,9 @@ class ProposalEvent(TimeStampedModel):
 
 
 # How each event kind sets a proposal's status; "responded" means the
-# proposal is under discussion until a later event says otherwise.
+# proposal is under discussion until a later event says otherwise. A reported
+# violation is an incident, not a change of status: a truce in force with
+# violations is still in force (selectors count the violations beside it).
 EVENT_STATUS = {
     ProposalEvent.Kind.DRAFTED: Proposal.Status.DRAFTED,
     ProposalEvent.Kind.TABLED: Proposal.Status.TABLED,
@@ -340,7 +341,6 @@ EVENT_STATUS = {
     ProposalEvent.Kind.SIGNED: Proposal.Status.SIGNED,
     ProposalEvent.Kind.IN_FORCE: Proposal.Status.IN_FORCE,
     ProposalEvent.Kind.SUSPENDED: Proposal.Status.SUSPENDED,
-    ProposalEvent.Kind.VIOLATED: Proposal.Status.VIOLATED,
 }
 
 

@@ -20,10 +20,16 @@ def _on_or_before(field: str, as_of: datetime.date | None) -> Q:
 def proposals_with_status(
     queryset: QuerySet[Proposal] | None = None, *, as_of: datetime.date | None = None
 ) -> QuerySet[Proposal]:
-    """Proposals annotated with `latest_event`, `latest_event_on` and `status` (as of a date)."""
+    """Proposals annotated with `latest_event`, `latest_event_on`, `status` and `violations` (as of a date)."""
     queryset = Proposal.objects.all() if queryset is None else queryset
-    latest = ProposalEvent.objects.filter(_on_or_before("occurred_on", as_of), proposal=OuterRef("pk")).order_by(
-        "-occurred_on", "-id"
+    events = ProposalEvent.objects.filter(_on_or_before("occurred_on", as_of), proposal=OuterRef("pk"))
+    latest = events.filter(kind__in=list(EVENT_STATUS)).order_by("-occurred_on", "-id")
+    violations = (
+        events.filter(kind=ProposalEvent.Kind.VIOLATED)
+        .order_by()
+        .values("proposal")
+        .annotate(n=Count("id"))
+        .values("n")
     )
     superseded = Proposal.objects.filter(previous_version=OuterRef("pk"), relation=Proposal.Relation.SUPERSEDES).filter(
         Exists(ProposalEvent.objects.filter(_on_or_before("occurred_on", as_of), proposal=OuterRef("pk")))
@@ -32,6 +38,7 @@ def proposals_with_status(
         latest_event=Subquery(latest.values("kind")[:1]),
         latest_event_on=Subquery(latest.values("occurred_on")[:1]),
         is_superseded=Exists(superseded),
+        violations=Coalesce(Subquery(violations, output_field=IntegerField()), 0),
     ).annotate(
         status=Case(
             When(is_superseded=True, then=Value(Proposal.Status.SUPERSEDED)),

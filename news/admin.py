@@ -50,5 +50,10 @@ class ArticleAdmin(RecordAdmin):
         "simhash",
         "reviewer",
         "reviewed_at",
+        "revision",
+        "story",
+        "processing_state",
+        "processing_error",
+        "processed_at",
     )
-    exclude = ("raw_html",)
+    exclude = ("raw_html", "content_html")

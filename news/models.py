@@ -3,6 +3,7 @@
 import datetime
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
 from django.db import models
 from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
@@ -19,11 +20,17 @@ class Feed(TimeStampedModel):
     publisher = models.CharField(max_length=200, blank=True)
     language = models.CharField(max_length=16, blank=True)
     active = models.BooleanField(default=True)
-    poll_interval = models.DurationField(help_text="Base interval between polls (adapted to the feed's real rate).")
+    poll_interval = models.DurationField(
+        default=datetime.timedelta(hours=1), help_text="Base interval between polls (adapted to the feed's real rate)."
+    )
+    current_interval = models.DurationField(
+        null=True, blank=True, editable=False, help_text="The adapted interval now in use (before backoff and jitter)."
+    )
     # Conditional GET state, stored separately as each server sends it.
     etag = models.CharField(max_length=500, blank=True)
     last_modified = models.CharField(max_length=100, blank=True)
     body_hash = models.CharField(max_length=64, blank=True)
+    last_unconditional_at = models.DateTimeField(null=True, blank=True)
     # Health.
     last_polled_at = models.DateTimeField(null=True, blank=True)
     last_status = models.PositiveSmallIntegerField(null=True, blank=True, help_text="HTTP status of the last poll.")
@@ -32,7 +39,27 @@ class Feed(TimeStampedModel):
     consecutive_errors = models.PositiveIntegerField(default=0)
     last_new_item_at = models.DateTimeField(null=True, blank=True)
     next_poll_at = models.DateTimeField(null=True, blank=True)
-    history = HistoricalRecords()
+    claimed_until = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text="A worker holds this feed until then (a poll in flight)."
+    )
+    # Polling writes its state with queryset updates; history records what people change.
+    history = HistoricalRecords(
+        excluded_fields=[
+            "current_interval",
+            "etag",
+            "last_modified",
+            "body_hash",
+            "last_unconditional_at",
+            "last_polled_at",
+            "last_status",
+            "last_success_at",
+            "last_error",
+            "consecutive_errors",
+            "last_new_item_at",
+            "next_poll_at",
+            "claimed_until",
+        ]
+    )
 
     class Meta:
         indexes = [
@@ -59,6 +86,11 @@ class Article(TimeStampedModel):
         REJECTED = "rejected", "Rejected"
         DUPLICATE = "duplicate", "Duplicate"
 
+    class ProcessingState(models.TextChoices):
+        NEW = "new", "Waiting for processing"
+        PROCESSED = "processed", "Processed"
+        FAILED = "failed", "Processing failed"
+
     feed = models.ForeignKey(Feed, null=True, blank=True, on_delete=models.SET_NULL, related_name="articles")
     guid = models.CharField(max_length=1000, blank=True, help_text="The feed's own identifier for the item.")
     url = models.URLField(max_length=2000)
@@ -71,8 +103,21 @@ class Article(TimeStampedModel):
     raw_html = models.TextField(blank=True, help_text="The fetched page, kept so the article can be re-extracted.")
     text = models.TextField(blank=True, help_text="The extracted main text.")
     language = models.CharField(max_length=16, blank=True)
+    content_html = models.TextField(blank=True, help_text="The article's HTML, sanitised (nh3) before storage.")
     content_hash = models.CharField(max_length=64, blank=True, help_text="SHA-256 of the normalised text.")
     simhash = models.BigIntegerField(null=True, blank=True, help_text="64-bit SimHash of the text.")
+    revision = models.PositiveIntegerField(default=1, help_text="Bumped when the source changes the article's content.")
+    story = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="story_articles",
+        help_text="The first article of the near-duplicate cluster this one belongs to (itself for the first).",
+    )
+    processing_state = models.CharField(max_length=16, choices=ProcessingState.choices, default=ProcessingState.NEW)
+    processing_error = models.TextField(blank=True)
+    processed_at = models.DateTimeField(null=True, blank=True)
     relevance = models.FloatField(default=0.0)
     duplicate_of = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="duplicates"
@@ -83,7 +128,7 @@ class Article(TimeStampedModel):
     )
     reviewed_at = models.DateTimeField(null=True, blank=True)
     review_note = models.TextField(blank=True, help_text="Why it was rejected, or what it supports.")
-    history = HistoricalRecords(excluded_fields=["raw_html", "text"])
+    history = HistoricalRecords(excluded_fields=["raw_html", "text", "content_html"])
 
     class Meta:
         indexes = [
@@ -97,6 +142,10 @@ class Article(TimeStampedModel):
             models.Index(fields=["published_at"], name="news_article_published_idx"),
             models.Index(fields=["content_hash"], name="news_article_hash_idx"),
             models.Index(fields=["review_state", "reviewed_at"], name="news_article_review_idx"),
+            # reprocess_articles and the processing sweep: articles not yet processed.
+            models.Index(
+                fields=["created_at"], name="news_article_unprocessed_idx", condition=Q(processing_state="new")
+            ),
         ]
         constraints = [
             # One item per feed GUID (blank GUIDs fall back to the URL identity).
@@ -116,3 +165,104 @@ class Article(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.title
+
+
+class Tombstone(TimeStampedModel):
+    """An article an editor rejected or deleted: ingestion never brings it back."""
+
+    canonical_url = models.URLField(max_length=2000, unique=True)
+    title = models.CharField(max_length=1000, blank=True)
+    reason = models.TextField(blank=True)
+    history = HistoricalRecords()
+
+    def __str__(self) -> str:
+        return self.canonical_url
+
+
+class FeedPoll(models.Model):
+    """One poll of a feed, kept as the feed's history of health."""
+
+    class Outcome(models.TextChoices):
+        OK = "ok", "New content"
+        NOT_MODIFIED = "not_modified", "Not modified"
+        UNCHANGED = "unchanged", "Unchanged body"
+        ERROR = "error", "Error"
+
+    feed = models.ForeignKey(Feed, on_delete=models.CASCADE, related_name="polls")
+    started_at = models.DateTimeField()
+    duration = models.DurationField()
+    outcome = models.CharField(max_length=16, choices=Outcome.choices)
+    http_status = models.PositiveSmallIntegerField(null=True, blank=True)
+    bytes_received = models.PositiveIntegerField(default=0)
+    entries = models.PositiveIntegerField(default=0)
+    new_count = models.PositiveIntegerField(default=0)
+    updated_count = models.PositiveIntegerField(default=0)
+    duplicate_count = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["feed", "-started_at"], name="news_feedpoll_feed_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.feed} at {self.started_at:%Y-%m-%d %H:%M}: {self.outcome}"
+
+
+class Mention(models.Model):
+    """An actor named in an article: which alias matched, and where (offsets in the article's text)."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="mentions")
+    actor = models.ForeignKey("actors.Actor", on_delete=models.CASCADE, related_name="mentions")
+    alias = models.ForeignKey("actors.Alias", null=True, on_delete=models.SET_NULL, related_name="mentions")
+    start = models.PositiveIntegerField()
+    end = models.PositiveIntegerField()
+    matched_text = models.CharField(max_length=300)
+
+    class Meta:
+        indexes = [models.Index(fields=["actor", "article"], name="news_mention_actor_idx")]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "start", "end", "actor"], name="news_mention_unique_span"),
+            models.CheckConstraint(condition=Q(end__gt=F("start")), name="news_mention_span_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.matched_text} → actor {self.actor_id}"
+
+
+class ArticleBand(models.Model):
+    """One LSH band key of an article's MinHash signature; shared keys make near-duplicate candidates."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="bands")
+    band = models.PositiveSmallIntegerField()
+    key = models.BigIntegerField()
+
+    class Meta:
+        indexes = [
+            # dedupe.candidates(): all articles sharing any (band, key) with the new one.
+            models.Index(fields=["band", "key"], name="news_articleband_key_idx"),
+        ]
+        constraints = [models.UniqueConstraint(fields=["article", "band"], name="news_articleband_one_per_band")]
+
+    def __str__(self) -> str:
+        return f"{self.article_id}:{self.band}:{self.key}"
+
+
+class Suggestion(models.Model):
+    """A scored suggestion that an article supports a record (a meeting, a proposal or a sticking point)."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="suggestions")
+    content_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    record = GenericForeignKey("content_type", "object_id")
+    score = models.FloatField()
+    reasons = models.JSONField(default=list)
+
+    class Meta:
+        indexes = [models.Index(fields=["article", "-score"], name="news_suggestion_article_idx")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "content_type", "object_id"], name="news_suggestion_unique_record"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.record} ({self.score:.2f})"

@@ -95,3 +95,16 @@ def test_services_refuse_unknown_statuses():
         services.sticking_point_set_status(sticking_point=f.StickingPointFactory(), status="solved")
     with pytest.raises(ValueError, match="Unknown meeting status"):
         services.meeting_set_status(meeting=f.MeetingFactory(), status="rumoured")
+
+
+def test_a_reported_violation_leaves_a_truce_in_force_and_is_counted():
+    truce = f.ProposalFactory()
+    services.proposal_record_event(proposal=truce, kind="signed", on=day(9))
+    services.proposal_record_event(proposal=truce, kind="in_force", on=day(10))
+    services.proposal_record_event(proposal=truce, kind="violated", on=day(20))
+    services.proposal_record_event(proposal=truce, kind="violated", on=day(25))
+    annotated = selectors.proposals_with_status(Proposal.objects.filter(pk=truce.pk)).get()
+    assert (annotated.status, annotated.latest_event_on, annotated.violations) == ("in_force", day(10), 2)
+    assert selectors.proposals_with_status(Proposal.objects.filter(pk=truce.pk), as_of=day(21)).get().violations == 1
+    services.proposal_record_event(proposal=truce, kind="suspended", on=day(30))
+    assert status_of(truce) == Proposal.Status.SUSPENDED

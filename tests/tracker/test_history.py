@@ -10,11 +10,14 @@ from tests.admin_forms import change_form_data
 
 pytestmark = pytest.mark.django_db
 
+# Machine-derived rows, rebuilt by the pipeline from the articles: no one edits them by hand.
+DERIVED = {"news.feedpoll", "news.mention", "news.articleband", "news.suggestion"}
 CORE_MODELS = [
     model
     for model in apps.get_models()
     if model._meta.app_label in {"actors", "negotiations", "news"}
     and not model._meta.model_name.startswith("historical")
+    and model._meta.label_lower not in DERIVED
 ]
 
 
