@@ -1,7 +1,9 @@
+import datetime
 import zoneinfo
 
 from django.contrib import admin, messages
 from django.db.models import Count, Prefetch, Sum
+from django.utils import timezone
 from django.utils.html import format_html_join
 
 from tracker.admin_tools import PreloadingStackedInline, PreloadingTabularInline, RecordAdmin
@@ -127,6 +129,21 @@ class MeetingAdmin(RecordAdmin):
             .prefetch_related(Prefetch("participant_rows", queryset=Participant.objects.select_related("actor")))
         )
 
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        """Show and read the start and end in the meeting's own time zone (the posted one when saving)."""
+        zone_name = request.POST.get("time_zone")
+        if not zone_name and object_id:
+            zone_name = Meeting.objects.filter(pk=object_id).values_list("time_zone", flat=True).first()
+        try:
+            zone = zoneinfo.ZoneInfo(zone_name or "UTC")
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            zone = datetime.UTC  # the form reports the invalid zone itself
+        with timezone.override(zone):
+            response = super().changeform_view(request, object_id, form_url, extra_context)
+            if hasattr(response, "render"):
+                response.render()
+        return response
+
     @admin.display(description="start (local)", ordering="starts_at")
     def local_start(self, meeting: Meeting) -> str:
         try:
@@ -166,7 +183,7 @@ class ResponseInline(PreloadingTabularInline):
 class ProposalAdmin(RecordAdmin):
     ordering = ("title", "version_label")
     list_display = ("title", "version_label", "track", "proposer", "current_status", "response_summary", "term_count")
-    list_filter = ("track", "proposer")
+    list_filter = ("track", ("proposer", admin.RelatedOnlyFieldListFilter))
     list_select_related = ("track", "proposer")
     search_fields = ("title", "slug", "summary", "terms__text")
     prepopulated_fields = {"slug": ("title", "version_label")}

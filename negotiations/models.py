@@ -159,7 +159,7 @@ class Meeting(CitedModel):
     tracks = models.ManyToManyField(Track, related_name="meetings", blank=True)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.HELD)
     format = models.CharField(max_length=16, choices=Format.choices)
-    starts_at = models.DateTimeField(help_text="Stored in UTC; shown in the meeting's own time zone.")
+    starts_at = models.DateTimeField(help_text="In the meeting's own time zone (below).")
     ends_at = models.DateTimeField(null=True, blank=True)
     time_zone = models.CharField(
         max_length=64,

@@ -24,14 +24,15 @@ from tests import factories as f
 # content type, never per row), and one per list filter that lists values
 # from the database. A change form adds the object, one query per inline
 # formset (select_related gives each row's autocomplete its object) and one
-# per many-to-many autocomplete widget.
+# per many-to-many autocomplete widget; the meeting form also reads the
+# meeting's time zone first, to show its times in it.
 EXPECTED = {
     "actors.actor": (6, 10),
     "actors.alias": (8, 6),
     "actors.affiliation": (9, 6),
     "negotiations.track": (7, 10),
     "negotiations.phase": (7, 6),
-    "negotiations.meeting": (10, 15),
+    "negotiations.meeting": (10, 16),
     "negotiations.proposal": (9, 13),
     "negotiations.term": (6, 8),
     "negotiations.response": (8, 7),
