@@ -131,6 +131,25 @@ CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=300)
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=240)
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 
+# News ingestion. Hosts in INGEST_ALLOWED_HOSTS ("host" or "host:port",
+# comma-separated) may be fetched even when they resolve to loopback or
+# private addresses: for tests and local demos only.
+INGEST_ALLOWED_HOSTS = env.list("INGEST_ALLOWED_HOSTS", default=[])
+INGEST_USER_AGENT = env.str(
+    "INGEST_USER_AGENT",
+    default="CeasefireTracker/0.1 (news monitoring for ceasefire negotiation research)",
+)
+INGEST_CONNECT_TIMEOUT = env.float("INGEST_CONNECT_TIMEOUT", default=5.0)
+INGEST_READ_TIMEOUT = env.float("INGEST_READ_TIMEOUT", default=15.0)
+INGEST_TOTAL_TIMEOUT = env.float("INGEST_TOTAL_TIMEOUT", default=30.0)
+INGEST_MAX_BYTES = env.int("INGEST_MAX_BYTES", default=5 * 1024 * 1024)
+INGEST_MAX_REDIRECTS = env.int("INGEST_MAX_REDIRECTS", default=5)
+INGEST_MAX_ENTRIES = env.int("INGEST_MAX_ENTRIES", default=200)
+INGEST_MAX_URL_LENGTH = env.int("INGEST_MAX_URL_LENGTH", default=2000)
+INGEST_HOST_MIN_GAP = env.float("INGEST_HOST_MIN_GAP", default=2.0)
+INGEST_MIN_INTERVAL = env.int("INGEST_MIN_INTERVAL", default=600)
+INGEST_MAX_INTERVAL = env.int("INGEST_MAX_INTERVAL", default=86400)
+
 REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.DjangoModelPermissions"],
 }
