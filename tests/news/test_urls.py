@@ -1,0 +1,33 @@
+import pytest
+
+from news.pipeline.urls import canonical_url, same_site
+
+
+@pytest.mark.parametrize(
+    "variant",
+    [
+        "https://www.example.org/world/truce-talks?id=7&page=2",
+        "HTTPS://WWW.Example.ORG:443/world/truce-talks?page=2&id=7",
+        "https://www.example.org/world/truce-talks?page=2&utm_source=rss&id=7&utm_medium=feed#comments",
+        "https://www.example.org/world/truce-talks?fbclid=IwAR0x&id=7&gclid=abc&page=2&mc_cid=1",
+        "  https://www.example.org/world/truce-talks?id=7&page=2&_ga=2.1  ",
+    ],
+)
+def test_tracking_variants_share_one_canonical_url(variant):
+    assert canonical_url(variant) == "https://www.example.org/world/truce-talks?id=7&page=2"
+
+
+def test_canonical_form_details():
+    assert canonical_url("http://Example.org") == "http://example.org/"
+    assert canonical_url("http://example.org:8080/a") == "http://example.org:8080/a"
+    assert canonical_url("http://example.org:80/a") == "http://example.org/a"
+    assert canonical_url("https://مثال.com/خبر") == "https://xn--mgbh0fb.com/خبر"
+    assert canonical_url("http://[::1]:8000/x?b=2&a=1") == "http://[::1]:8000/x?a=1&b=2"
+    # Path case and meaningful parameters are kept: they can name different articles.
+    assert canonical_url("https://example.org/News?story=A") != canonical_url("https://example.org/news?story=a")
+
+
+def test_same_site():
+    assert same_site("https://www.example.org/a", "https://example.org/b")
+    assert not same_site("https://example.org/a", "https://evil.example.net/a")
+    assert not same_site("not a url", "also not")
