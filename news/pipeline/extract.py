@@ -1,0 +1,81 @@
+"""Main text and metadata from an article page (trafilatura), sanitised HTML (nh3), and the language."""
+
+import html as html_module
+import logging
+from dataclasses import dataclass
+
+import nh3
+import py3langid
+import trafilatura
+from trafilatura.settings import use_config
+
+from .urls import same_site
+
+logger = logging.getLogger(__name__)
+
+# Hostile or runaway pages: trafilatura gives up on trees larger than this. Its own
+# signal-based timeout is off (signals work only in a main thread); Celery's time
+# limits bound a task instead.
+TRAFILATURA_CONFIG = use_config()
+TRAFILATURA_CONFIG.set("DEFAULT", "MAX_TREE_SIZE", "50000")
+TRAFILATURA_CONFIG.set("DEFAULT", "EXTRACTION_TIMEOUT", "0")
+ALLOWED_TAGS = {"p", "br", "a", "em", "strong", "b", "i", "blockquote", "ul", "ol", "li", "h2", "h3", "h4", "q"}
+
+
+@dataclass(frozen=True)
+class Extracted:
+    text: str
+    title: str
+    author: str
+    canonical_url: str
+    content_html: str
+    language: str
+    method: str  # "page" when trafilatura found the text, "feed" when the feed's own content was used
+
+
+def sanitise(markup: str) -> str:
+    """The only HTML we store: a small set of text tags, links without scripts or event handlers."""
+    return nh3.clean(markup, tags=ALLOWED_TAGS, attributes={"a": {"href"}}, url_schemes={"http", "https"})
+
+
+def html_to_text(markup: str) -> str:
+    """Plain text of a fragment (a feed's summary or content)."""
+    stripped = nh3.clean(markup.replace("</p>", "</p>\n"), tags=set())
+    return "\n".join(line.strip() for line in html_module.unescape(stripped).splitlines() if line.strip())
+
+
+def detect_language(text: str) -> str:
+    if len(text.strip()) < 20:
+        return ""
+    language, _ = py3langid.classify(text[:5000])
+    return language
+
+
+def extract_article(page: bytes | str, *, url: str, feed_html: str = "") -> Extracted:
+    """Extract the page's main text; fall back to the feed's own content when extraction finds nothing."""
+    document = None
+    if page:
+        try:
+            document = trafilatura.bare_extraction(
+                page, url=url, with_metadata=True, include_comments=False, config=TRAFILATURA_CONFIG
+            )
+        except Exception:  # a hostile page must never stop the pipeline
+            logger.warning("extraction failed", extra={"url": url}, exc_info=True)
+    text = (getattr(document, "text", None) or "").strip()
+    canonical = getattr(document, "url", None) or ""
+    if canonical and not same_site(canonical, url):
+        canonical = ""  # a page may not claim another site's URL as its own
+    if text:
+        paragraphs = "".join(f"<p>{html_module.escape(line)}</p>" for line in text.splitlines() if line.strip())
+        method, content_html = "page", sanitise(paragraphs)
+    else:
+        text, method, content_html = html_to_text(feed_html), "feed", sanitise(feed_html)
+    return Extracted(
+        text=text,
+        title=(getattr(document, "title", None) or "").strip()[:1000],
+        author=(getattr(document, "author", None) or "").strip()[:300],
+        canonical_url=canonical,
+        content_html=content_html,
+        language=detect_language(text),
+        method=method,
+    )

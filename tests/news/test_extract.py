@@ -1,0 +1,58 @@
+from news.pipeline.extract import detect_language, extract_article, html_to_text, sanitise
+
+PAGE = """<!doctype html><html lang="en"><head><title>Doha talks | Desk</title>
+<link rel="canonical" href="https://news.example/2025/07/07/doha-talks">
+<meta name="author" content="Staff Reporter"></head>
+<body><nav><a href="/">Home</a> <a href="/world">World</a></nav>
+<article><h1>Doha talks resume for a second day</h1>
+<p>Israeli and Hamas negotiators sat in separate rooms in Doha on Monday while mediators from Qatar and Egypt
+carried messages between them, according to officials briefed on the talks.</p>
+<p>The proposal on the table provides for a sixty-day truce, the release of ten living hostages and the return of
+eighteen bodies, in exchange for Palestinian prisoners whose number is still disputed.</p>
+<p>Disagreements remain over where Israeli forces would stand during the truce and who would distribute aid.</p>
+<script>document.cookie</script><p onclick="steal()">Officials expect a further round later this week.</p>
+</article><footer>Copyright Desk. Subscribe to our newsletter.</footer></body></html>"""
+
+
+def test_main_text_without_boilerplate_and_metadata():
+    result = extract_article(PAGE, url="https://news.example/2025/07/07/doha-talks?utm_source=rss")
+    assert result.method == "page"
+    assert "sixty-day truce" in result.text
+    assert "Subscribe to our newsletter" not in result.text
+    assert "document.cookie" not in result.text
+    assert result.canonical_url == "https://news.example/2025/07/07/doha-talks"
+    assert result.language == "en"
+    assert "<script" not in result.content_html and "onclick" not in result.content_html
+
+
+def test_another_sites_canonical_is_not_trusted():
+    hostile = PAGE.replace("https://news.example/2025/07/07/doha-talks", "https://victim.example/real-story")
+    assert extract_article(hostile, url="https://news.example/a").canonical_url == ""
+
+
+def test_falls_back_to_feed_content_when_the_page_has_no_text():
+    feed_html = "<p>Talks resumed in <b>Doha</b> with Qatari and Egyptian mediators present.</p><script>x()</script>"
+    result = extract_article(b"", url="https://news.example/x", feed_html=feed_html)
+    assert result.method == "feed"
+    assert result.text == "Talks resumed in Doha with Qatari and Egyptian mediators present."
+    assert result.content_html == "<p>Talks resumed in <b>Doha</b> with Qatari and Egyptian mediators present.</p>"
+
+
+def test_hostile_markup_does_not_break_extraction():
+    nested = "<div>" * 20000 + "deep" + "</div>" * 20000
+    result = extract_article(nested, url="https://news.example/deep", feed_html="<p>Fallback summary text here.</p>")
+    assert result.text  # either extracted or the feed's fallback, never an exception
+
+
+def test_sanitise_removes_scripts_handlers_and_unsafe_links():
+    dirty = '<p onmouseover="x()">a<script>b</script><a href="javascript:alert(1)">c</a><a href="https://ok.test">d</a></p>'
+    clean = sanitise(dirty)
+    assert "script" not in clean and "onmouseover" not in clean and "javascript" not in clean
+    assert 'href="https://ok.test"' in clean
+
+
+def test_language_detection():
+    assert detect_language("مفاوضات الدوحة غير المباشرة بين إسرائيل وحماس بوساطة قطرية ومصرية") == "ar"
+    assert detect_language("Les négociations indirectes se poursuivent à Doha avec les médiateurs") == "fr"
+    assert detect_language("short") == ""
+    assert html_to_text("<p>One</p><p>Two &amp; three</p>") == "One\nTwo & three"
