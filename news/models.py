@@ -99,11 +99,15 @@ class Article(TimeStampedModel):
     publisher = models.CharField(max_length=200, blank=True)
     author = models.CharField(max_length=300, blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
-    summary = models.TextField(blank=True)
+    summary = models.TextField(blank=True, help_text="The feed's summary, sanitised HTML.")
+    feed_content = models.TextField(blank=True, help_text="The feed's full content when it carries one, sanitised.")
     raw_html = models.TextField(blank=True, help_text="The fetched page, kept so the article can be re-extracted.")
     text = models.TextField(blank=True, help_text="The extracted main text.")
     language = models.CharField(max_length=16, blank=True)
     content_html = models.TextField(blank=True, help_text="The article's HTML, sanitised (nh3) before storage.")
+    entry_hash = models.CharField(
+        max_length=64, blank=True, help_text="SHA-256 of the feed item as last seen (title, summary, content)."
+    )
     content_hash = models.CharField(max_length=64, blank=True, help_text="SHA-256 of the normalised text.")
     simhash = models.BigIntegerField(null=True, blank=True, help_text="64-bit SimHash of the text.")
     revision = models.PositiveIntegerField(default=1, help_text="Bumped when the source changes the article's content.")
@@ -128,7 +132,7 @@ class Article(TimeStampedModel):
     )
     reviewed_at = models.DateTimeField(null=True, blank=True)
     review_note = models.TextField(blank=True, help_text="Why it was rejected, or what it supports.")
-    history = HistoricalRecords(excluded_fields=["raw_html", "text", "content_html"])
+    history = HistoricalRecords(excluded_fields=["raw_html", "text", "content_html", "feed_content"])
 
     class Meta:
         indexes = [

@@ -19,3 +19,13 @@ def client_for(client, role_users):
         return client
 
     return login
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Host locks, Retry-After deferrals and the like must not leak from one test into the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

@@ -24,7 +24,7 @@ from negotiations.models import (
     Track,
     TrackActor,
 )
-from news.models import Article, Feed
+from news.models import Article, Feed, FeedPoll, Mention, Suggestion, Tombstone
 
 
 class ActorFactory(factory.django.DjangoModelFactory):
@@ -234,3 +234,43 @@ class CitationFactory(factory.django.DjangoModelFactory):
     record = factory.SubFactory(MeetingFactory)
     url = factory.Sequence(lambda n: f"https://seeds.invalid/{n}")
     publisher = "Al Jazeera"
+
+
+class FeedPollFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = FeedPoll
+
+    feed = factory.SubFactory(FeedFactory)
+    started_at = factory.LazyFunction(timezone.now)
+    duration = datetime.timedelta(milliseconds=120)
+    outcome = FeedPoll.Outcome.OK
+    http_status = 200
+
+
+class TombstoneFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Tombstone
+
+    canonical_url = factory.Sequence(lambda n: f"http://127.0.0.1:9/rejected/{n}")
+    reason = "Not about the negotiations."
+
+
+class MentionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Mention
+
+    article = factory.SubFactory(ArticleFactory)
+    actor = factory.SubFactory(ActorFactory)
+    start = factory.Sequence(lambda n: n * 10)
+    end = factory.LazyAttribute(lambda m: m.start + 5)
+    matched_text = "Hamas"
+
+
+class SuggestionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Suggestion
+
+    article = factory.SubFactory(ArticleFactory)
+    record = factory.SubFactory(MeetingFactory)
+    score = 0.5
+    reasons = ["test"]

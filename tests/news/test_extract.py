@@ -45,7 +45,9 @@ def test_hostile_markup_does_not_break_extraction():
 
 
 def test_sanitise_removes_scripts_handlers_and_unsafe_links():
-    dirty = '<p onmouseover="x()">a<script>b</script><a href="javascript:alert(1)">c</a><a href="https://ok.test">d</a></p>'
+    dirty = (
+        '<p onmouseover="x()">a<script>b</script><a href="javascript:alert(1)">c</a><a href="https://ok.test">d</a></p>'
+    )
     clean = sanitise(dirty)
     assert "script" not in clean and "onmouseover" not in clean and "javascript" not in clean
     assert 'href="https://ok.test"' in clean

@@ -15,6 +15,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from news.models import Tombstone
 from tests import factories as f
 
 # (changelist, change form), the same on SQLite and PostgreSQL. Every page
@@ -40,8 +41,10 @@ EXPECTED = {
     "negotiations.position": (9, 7),
     "negotiations.figure": (10, 7),
     "negotiations.citation": (20, 9),
-    "news.feed": (7, 6),
-    "news.article": (10, 7),
+    "news.feed": (7, 7),
+    # The article form prefetches each suggested record kind (meeting, proposal, sticking point): one each.
+    "news.article": (10, 14),
+    "news.tombstone": (6, 6),
 }
 
 
@@ -105,6 +108,13 @@ def build(size: int) -> dict[str, object]:
 
     feeds = f.FeedFactory.create_batch(size)
     articles = [f.ArticleFactory(feed=feed) for feed in feeds]
+    for _ in range(size):
+        f.FeedPollFactory(feed=feeds[0])
+        f.TombstoneFactory()
+    for person in people:
+        f.MentionFactory(article=articles[0], actor=person)
+    for record in [focus_meeting, focus_proposal, focus_point]:
+        f.SuggestionFactory(article=articles[0], record=record)
     citations = [f.CitationFactory(record=figures[0], article=article) for article in articles]
     f.CitationFactory.create_batch(size, record=focus_meeting, article=articles[0])
     responses = list(focus_proposal.responses.all())
@@ -125,6 +135,7 @@ def build(size: int) -> dict[str, object]:
         "negotiations.citation": citations[0],
         "news.feed": feeds[0],
         "news.article": articles[0],
+        "news.tombstone": Tombstone.objects.first(),
     }
 
 

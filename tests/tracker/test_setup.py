@@ -32,7 +32,14 @@ def test_readme_starts_with_a_quick_start_of_exactly_two_commands():
 def test_run_script_serves_on_port_8000_unless_port_is_set():
     script = (ROOT / "scripts/run").read_text()
     assert "${PORT:-8000}" in script
-    for step in ("migrate", "load_demo", "create_demo_users", "gunicorn tracker.wsgi:application"):
+    for step in (
+        "migrate",
+        "load_demo",
+        "create_demo_users",
+        "gunicorn tracker.wsgi:application",
+        "celery --app tracker worker --queues celery,ingest",
+        "celery --app tracker beat --scheduler django_celery_beat.schedulers:DatabaseScheduler",
+    ):
         assert step in script
 
 

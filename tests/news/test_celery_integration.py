@@ -1,0 +1,245 @@
+"""A real `celery worker` and a real `celery beat` on the real Redis broker, end to end.
+
+The worker runs in its own process against the test database (committed
+data: transactional tests), fetching from the local HTTP server.
+"""
+
+import datetime
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import kombu.pools
+import pytest
+import redis
+from django.conf import settings as django_settings
+from django.db import connection
+from django.urls import reverse
+from django.utils import timezone
+from django_celery_beat.models import IntervalSchedule, PeriodicTask
+
+from news.models import Article, Feed, Mention
+from tests import factories as f
+from tests.news import feeds
+
+ROOT = Path(__file__).resolve().parents[2]
+REDIS_URL = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/15"
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+TEXT = (
+    "Negotiators for Israel and Hamas met through Qatari and Egyptian mediators in Doha, where a sixty-day truce "
+    "was discussed together with the release of hostages and prisoners and the line to which Israeli forces "
+    "would pull back. Netanyahu and Trump met at the White House the same evening. "
+) * 4
+
+
+def database_url() -> str:
+    db = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{db['NAME']}"
+    return f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+@pytest.fixture
+def broker_url():
+    """A Redis database of its own for each test, emptied before and after."""
+    url = f"{REDIS_URL.rsplit('/', 1)[0]}/15"
+    client = redis.Redis.from_url(url)
+    client.flushdb()
+    yield url
+    client.flushdb()
+    client.close()
+
+
+def reset_connections(app) -> None:
+    """Drop the app's connection and producer pools so the next send uses the current broker settings."""
+    if app._pool is not None:
+        app._pool.force_close_all()
+    kombu.pools.reset()  # kombu keeps producer pools per connection in a registry of its own
+    app._pool = None
+    app.amqp._producer_pool = None
+
+
+@pytest.fixture
+def celery_env(http_server, broker_url, settings):
+    settings.CELERY_BROKER_URL = broker_url
+    from tracker.celery import app
+
+    original = (app.conf.broker_url, app.conf.broker_transport_options)
+    app.conf.broker_url = broker_url
+    app.conf.broker_transport_options = {"visibility_timeout": 4}
+    reset_connections(app)
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url(),
+        "REDIS_URL": broker_url,
+        "CELERY_BROKER_URL": broker_url,
+        "CELERY_VISIBILITY_TIMEOUT": "4",
+        "CELERY_UNACKED_RESTORE_INTERVAL": "1",
+        "CELERY_UNACKED_RESTORE_THROTTLE": "1",
+        "SECRET_KEY": django_settings.SECRET_KEY,
+        "DEBUG": "0",
+        "INGEST_ALLOWED_HOSTS": http_server.host,
+        "INGEST_HOST_MIN_GAP": "0",
+        # A killed worker's host lock lasts twice this: short, so the test need not wait a minute.
+        "INGEST_TOTAL_TIMEOUT": "4",
+        "STATIC_STORAGE": "django.contrib.staticfiles.storage.StaticFilesStorage",
+    }
+    yield env
+    app.conf.broker_url, app.conf.broker_transport_options = original
+    reset_connections(app)
+
+
+class Processes:
+    def __init__(self, env, tmp_path):
+        self.env, self.tmp_path, self.running = env, tmp_path, []
+
+    def start(self, *args: str) -> subprocess.Popen:
+        log = open(self.tmp_path / f"{args[0]}-{uuid.uuid4().hex[:6]}.log", "wb")  # noqa: SIM115
+        process = subprocess.Popen(  # noqa: S603 - our own entry point
+            [sys.executable, "-m", "celery", "--app", "tracker", *args],
+            cwd=ROOT,
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        process.log = log
+        self.running.append(process)
+        return process
+
+    def worker(self) -> subprocess.Popen:
+        return self.start(
+            "worker",
+            "--queues",
+            "celery,ingest",
+            "--concurrency",
+            "1",
+            "--pool",
+            "prefork",
+            "--without-gossip",
+            "--without-mingle",
+            "--loglevel",
+            "INFO",
+            "--hostname",
+            f"test-{uuid.uuid4().hex[:6]}@%h",
+        )
+
+    def kill(self, process: subprocess.Popen) -> None:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=10)
+
+    def stop_all(self) -> None:
+        for process in self.running:
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGTERM)
+                try:
+                    process.wait(timeout=15)
+                except subprocess.TimeoutExpired:
+                    os.killpg(process.pid, signal.SIGKILL)
+                    process.wait(timeout=5)
+            process.log.close()
+
+    def logs(self) -> str:
+        return "\n".join(path.read_text(errors="replace")[-3000:] for path in self.tmp_path.glob("*.log"))
+
+
+@pytest.fixture
+def processes(celery_env, tmp_path):
+    running = Processes(celery_env, tmp_path)
+    yield running
+    running.stop_all()
+
+
+def wait_for(predicate, timeout: float, processes: Processes, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(0.25)
+    pytest.fail(f"Timed out waiting for {what}.\n{processes.logs()}")
+
+
+def article_page(http_server, path: str, **route) -> str:
+    http_server.route(
+        path,
+        body=f"<html><body><article><p>{TEXT}</p></article></body></html>".encode(),
+        headers={"Content-Type": "text/html; charset=utf-8"},
+        **route,
+    )
+    return http_server.url(path)
+
+
+def test_a_feed_added_in_the_admin_fills_the_review_queue_through_beat_and_a_worker(
+    http_server, processes, client_for, role_users
+):
+    for name in ("israel", "hamas", "netanyahu"):
+        actor = f.ActorFactory(name=name.title(), slug=name)
+        actor.aliases.create(name=name.title(), language="en")
+    first = [{"guid": "1", "title": "Doha round", "link": article_page(http_server, "/a/1")}]
+    http_server.route("/feed.xml", body=feeds.rss(first).encode())
+    processes.worker()
+
+    response = client_for("editor").post(
+        reverse("admin:news_feed_add"),
+        {"url": http_server.url("/feed.xml"), "poll_interval": "00:30:00", "active": "on"},
+    )
+    assert response.status_code == 302
+    wait_for(lambda: Article.objects.filter(processing_state="processed").count() == 1, 60, processes, "the first item")
+    article = Article.objects.get()
+    assert {m.actor.slug for m in Mention.objects.filter(article=article).select_related("actor")} == {
+        "israel",
+        "hamas",
+        "netanyahu",
+    }
+    assert article.relevance > 0
+
+    # A new item appears; the feed falls due; beat's tick (every second here) sends the poll.
+    second = [*first, {"guid": "2", "title": "White House dinner", "link": article_page(http_server, "/a/2")}]
+    http_server.route("/feed.xml", body=feeds.rss(second).encode())
+    Feed.objects.update(next_poll_at=timezone.now() - datetime.timedelta(seconds=1))
+    every_second, _ = IntervalSchedule.objects.get_or_create(every=1, period="seconds")
+    PeriodicTask.objects.filter(name="Poll due feeds").update(interval=every_second)
+    processes.start(
+        "beat",
+        "--scheduler",
+        "django_celery_beat.schedulers:DatabaseScheduler",
+        "--loglevel",
+        "INFO",
+        "--max-interval",
+        "1",
+    )
+    wait_for(lambda: Article.objects.filter(processing_state="processed").count() == 2, 60, processes, "beat's poll")
+    assert Article.objects.count() == 2
+    assert Feed.objects.get().polls.count() == 2
+
+
+def test_killing_a_worker_mid_task_loses_nothing_and_duplicates_nothing(http_server, processes):
+    hamas = f.ActorFactory(name="Hamas", slug="hamas")
+    hamas.aliases.create(name="Hamas", language="en")
+    # The page answers slowly, so the worker is inside the task when it is killed.
+    url = article_page(http_server, "/slow/1", delay=3)
+    feed = f.FeedFactory(url=http_server.url("/feed.xml"))
+    article = f.ArticleFactory(feed=feed, url=url, canonical_url=url, summary="Short.", processing_state="new")
+    from news.tasks import process_article
+
+    victim = processes.worker()
+    process_article.delay(article.pk)
+    wait_for(lambda: any(r.path == "/slow/1" for r in http_server.requests), 30, processes, "the task to start")
+    processes.kill(victim)  # SIGKILL to the whole process group: no chance to finish or to acknowledge
+    article.refresh_from_db()
+    assert article.processing_state == "new"
+
+    http_server.route(
+        "/slow/1",
+        body=f"<html><body><article><p>{TEXT}</p></article></body></html>".encode(),
+        headers={"Content-Type": "text/html"},
+    )
+    processes.worker()  # the unacknowledged message comes back once its visibility timeout passes
+    wait_for(lambda: Article.objects.get(pk=article.pk).processing_state == "processed", 60, processes, "redelivery")
+    assert Article.objects.count() == 1
+    assert Mention.objects.filter(article=article).count() == TEXT.count("Hamas")
