@@ -7,7 +7,7 @@ from django.template.response import TemplateResponse
 
 from tracker.admin_tools import RecordAdmin
 
-from . import services, tasks
+from . import selectors, services, tasks
 from .models import Article, Feed, FeedPoll, Mention, Suggestion, Tombstone
 
 # Feeds ----------------------------------------------------------------------
@@ -254,7 +254,16 @@ def mark_duplicate(modeladmin, request, queryset):
 @admin.register(Article)
 class ArticleAdmin(RecordAdmin):
     ordering = ("-relevance", "-published_at")
-    list_display = ("title", "publisher", "published_at", "language", "review_state", "relevance", "processing_state")
+    list_display = (
+        "title",
+        "publisher",
+        "published_at",
+        "language",
+        "review_state",
+        "relevance",
+        "sources",
+        "processing_state",
+    )
     list_filter = (PendingFirstFilter, "processing_state", "language", "feed")
     search_fields = ("title", "canonical_url", "publisher")
     date_hierarchy = "published_at"
@@ -282,7 +291,11 @@ class ArticleAdmin(RecordAdmin):
     exclude = ("raw_html", "content_html", "feed_content")
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("feed", "reviewer", "story")
+        return selectors.with_story_sources(super().get_queryset(request).select_related("feed", "reviewer", "story"))
+
+    @admin.display(description="outlets", ordering="story_sources")
+    def sources(self, article: Article) -> int:
+        return article.story_sources
 
     def delete_model(self, request, obj):
         services.article_delete(article=obj)

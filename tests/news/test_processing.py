@@ -232,3 +232,17 @@ def test_a_viewer_cannot_review(client_for):
     client_for("viewer").post(url, {"action": "reject", "_selected_action": [article.pk], "reason": "No."})
     article.refresh_from_db()
     assert article.review_state == "pending"
+
+
+def test_the_queue_counts_independent_outlets_per_story():
+    from news.selectors import with_story_sources
+
+    original = f.ArticleFactory(publisher="Wire")
+    Article.objects.filter(pk=original.pk).update(story=original)
+    for publisher in ["Paper A", "Paper B", "Paper B", ""]:
+        copy = f.ArticleFactory(publisher=publisher)
+        Article.objects.filter(pk=copy.pk).update(story=original)
+    alone = f.ArticleFactory(publisher="Solo")
+    counts = dict(with_story_sources(Article.objects.all()).values_list("pk", "story_sources"))
+    assert counts[original.pk] == 3  # Wire, Paper A, Paper B; a blank publisher is not an outlet
+    assert counts[alone.pk] == 1
