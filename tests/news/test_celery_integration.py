@@ -243,3 +243,31 @@ def test_killing_a_worker_mid_task_loses_nothing_and_duplicates_nothing(http_ser
     wait_for(lambda: Article.objects.get(pk=article.pk).processing_state == "processed", 60, processes, "redelivery")
     assert Article.objects.count() == 1
     assert Mention.objects.filter(article=article).count() == TEXT.count("Hamas")
+
+
+def test_the_embedded_broker_needs_no_server(http_server, celery_env, tmp_path):
+    """The newcomer's mode: a folder on disk is the broker between the web process and the worker."""
+    from news.tasks import process_article
+    from tracker.celery import app
+
+    folder = tmp_path / "broker"
+    for sub in ("queue", "processed"):
+        (folder / sub).mkdir(parents=True)
+    options = {
+        "data_folder_in": str(folder / "queue"),
+        "data_folder_out": str(folder / "queue"),
+        "processed_folder": str(folder / "processed"),
+    }
+    app.conf.broker_url, app.conf.broker_transport_options = "filesystem://", options
+    reset_connections(app)
+    env = {**celery_env, "CELERY_BROKER_URL": "filesystem://", "BROKER_FOLDER": str(folder)}
+    env.pop("REDIS_URL")
+    running = Processes(env, tmp_path)
+    try:
+        url = article_page(http_server, "/embedded/1")
+        article = f.ArticleFactory(url=url, canonical_url=url, summary="Short.", processing_state="new")
+        running.worker()
+        process_article.delay(article.pk)
+        wait_for(lambda: Article.objects.get(pk=article.pk).processing_state == "processed", 60, running, "the worker")
+    finally:
+        running.stop_all()
