@@ -6,11 +6,41 @@ latest position — each "as of" any date.
 """
 
 import datetime
+from dataclasses import dataclass
 
-from django.db.models import Case, CharField, Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 
-from .models import EVENT_STATUS, Position, Proposal, ProposalEvent, StickingPoint, StickingPointStatus
+from actors.models import Actor
+
+from .models import (
+    EVENT_STATUS,
+    Meeting,
+    Participant,
+    Position,
+    Proposal,
+    ProposalEvent,
+    Response,
+    StickingPoint,
+    StickingPointStatus,
+    Term,
+    Track,
+)
 
 
 def _on_or_before(field: str, as_of: datetime.date | None) -> Q:
@@ -83,3 +113,193 @@ def positions_as_of(sticking_point: StickingPoint, as_of: datetime.date | None =
     for position in candidates:
         latest.setdefault(position.actor_id, position)
     return sorted(latest.values(), key=lambda p: p.actor.name)
+
+
+# Dashboards -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Pair:
+    first: Actor
+    second: Actor
+    meetings: int
+    first_met: datetime.datetime
+    last_met: datetime.datetime
+
+
+def meeting_pairs(
+    *,
+    since: datetime.datetime | None = None,
+    until: datetime.datetime | None = None,
+    actor: Actor | None = None,
+    track: Track | None = None,
+) -> list[Pair]:
+    """How often each pair of actors met (held or scheduled meetings, not cancelled or postponed), most first."""
+    meetings = Meeting.objects.exclude(status__in=[Meeting.Status.CANCELLED, Meeting.Status.POSTPONED])
+    if since is not None:
+        meetings = meetings.filter(starts_at__gte=since)
+    if until is not None:
+        meetings = meetings.filter(starts_at__lte=until)
+    if track is not None:
+        meetings = meetings.filter(tracks=track)
+    pairs = (
+        Participant.objects.filter(meeting__in=meetings, meeting__participant_rows__actor_id__gt=F("actor_id"))
+        .values(first_id=F("actor_id"), second_id=F("meeting__participant_rows__actor_id"))
+        .annotate(
+            meetings=Count("meeting", distinct=True),
+            first_met=Min("meeting__starts_at"),
+            last_met=Max("meeting__starts_at"),
+        )
+        .order_by("-meetings", "first_id", "second_id")
+    )
+    if actor is not None:
+        pairs = pairs.filter(Q(actor_id=actor.pk) | Q(meeting__participant_rows__actor_id=actor.pk))
+    rows = list(pairs)
+    actors = Actor.objects.in_bulk({row["first_id"] for row in rows} | {row["second_id"] for row in rows})
+    return [
+        Pair(actors[row["first_id"]], actors[row["second_id"]], row["meetings"], row["first_met"], row["last_met"])
+        for row in rows
+    ]
+
+
+@dataclass(frozen=True)
+class TermChange:
+    key: str
+    kind: str
+    change: str  # "added", "removed", "changed" or "same"
+    before: Term | None
+    after: Term | None
+
+
+def proposal_comparison(before: Proposal, after: Proposal) -> list[TermChange]:
+    """Two versions of a proposal, term by term (matched on the term's stable key), in the later version's order."""
+    old = {term.key: term for term in before.terms.order_by("position", "id")}
+    new = {term.key: term for term in after.terms.order_by("position", "id")}
+    rows = []
+    for key in [*new, *(key for key in old if key not in new)]:
+        a, b = old.get(key), new.get(key)
+        if a is None:
+            change = "added"
+        elif b is None:
+            change = "removed"
+        elif (a.kind, a.text, a.quantity, a.unit, a.quantity_is_open) == (
+            b.kind,
+            b.text,
+            b.quantity,
+            b.unit,
+            b.quantity_is_open,
+        ):
+            change = "same"
+        else:
+            change = "changed"
+        rows.append(TermChange(key=key, kind=(b or a).kind, change=change, before=a, after=b))
+    return rows
+
+
+@dataclass(frozen=True)
+class BoardRow:
+    sticking_point: StickingPoint
+    positions: list[Position]
+
+
+def sticking_point_board(
+    queryset: QuerySet[StickingPoint] | None = None, *, as_of: datetime.date | None = None
+) -> list[BoardRow]:
+    """Every sticking point's state and each party's latest position, as of a date, in two queries."""
+    points = list(
+        sticking_points_with_state(queryset, as_of=as_of).select_related("track").order_by("track_id", "title")
+    )
+    latest: dict[tuple[int, int], Position] = {}
+    candidates = (
+        Position.objects.filter(_on_or_before("stated_on", as_of), sticking_point__in=points)
+        .select_related("actor")
+        .order_by("sticking_point_id", "actor_id", "-stated_on", "-id")
+    )
+    for position in candidates:
+        latest.setdefault((position.sticking_point_id, position.actor_id), position)
+    by_point: dict[int, list[Position]] = {}
+    for (point_id, _), position in latest.items():
+        by_point.setdefault(point_id, []).append(position)
+    return [BoardRow(point, sorted(by_point.get(point.pk, []), key=lambda p: p.actor.name)) for point in points]
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    on: datetime.date
+    kind: str  # "meeting", "proposal_event", "response", "status_change" or "position"
+    title: str
+    record: object
+    actor_ids: tuple[int, ...]
+
+
+def timeline(
+    *,
+    since: datetime.date | None = None,
+    until: datetime.date | None = None,
+    track: Track | None = None,
+    actor: Actor | None = None,
+    limit: int = 500,
+) -> list[TimelineEntry]:
+    """Meetings, proposal events, responses, status changes and positions merged in date order (five queries)."""
+
+    def dated(queryset, field: str):
+        if since is not None:
+            queryset = queryset.filter(**{f"{field}__gte": since})
+        if until is not None:
+            queryset = queryset.filter(**{f"{field}__lte": until})
+        return queryset
+
+    meetings = dated(Meeting.objects.all(), "starts_at__date").prefetch_related("participant_rows")
+    events = dated(ProposalEvent.objects.select_related("proposal"), "occurred_on")
+    responses = dated(Response.objects.select_related("proposal", "actor"), "responded_on")
+    changes = dated(StickingPointStatus.objects.select_related("sticking_point"), "changed_on")
+    positions = dated(Position.objects.select_related("sticking_point", "actor"), "stated_on")
+    if track is not None:
+        meetings = meetings.filter(tracks=track)
+        events = events.filter(proposal__track=track)
+        responses = responses.filter(proposal__track=track)
+        changes = changes.filter(sticking_point__track=track)
+        positions = positions.filter(sticking_point__track=track)
+    if actor is not None:
+        meetings = meetings.filter(participant_rows__actor=actor)
+        events = events.filter(Q(actor=actor) | Q(proposal__proposer=actor))
+        responses = responses.filter(actor=actor)
+        changes = changes.filter(sticking_point__positions__actor=actor)
+        positions = positions.filter(actor=actor)
+    entries = [
+        *(
+            TimelineEntry(
+                m.starts_at.date(), "meeting", m.title, m, tuple(r.actor_id for r in m.participant_rows.all())
+            )
+            for m in meetings.distinct().order_by("starts_at")[:limit]
+        ),
+        *(
+            TimelineEntry(
+                e.occurred_on,
+                "proposal_event",
+                f"{e.proposal}: {e.get_kind_display()}",
+                e,
+                (e.actor_id,) if e.actor_id else (),
+            )
+            for e in events.order_by("occurred_on", "id")[:limit]
+        ),
+        *(
+            TimelineEntry(
+                r.responded_on, "response", f"{r.actor} on {r.proposal}: {r.get_kind_display()}", r, (r.actor_id,)
+            )
+            for r in responses.order_by("responded_on", "id")[:limit]
+        ),
+        *(
+            TimelineEntry(c.changed_on, "status_change", f"{c.sticking_point}: {c.get_status_display()}", c, ())
+            for c in changes.distinct().order_by("changed_on", "id")[:limit]
+        ),
+        *(
+            TimelineEntry(
+                p.stated_on, "position", f"{p.actor} on {p.sticking_point}: {p.get_stance_display()}", p, (p.actor_id,)
+            )
+            for p in positions.order_by("stated_on", "id")[:limit]
+        ),
+    ]
+    order = {"meeting": 0, "proposal_event": 1, "response": 2, "status_change": 3, "position": 4}
+    entries.sort(key=lambda entry: (entry.on, order[entry.kind]))
+    return entries[:limit]
