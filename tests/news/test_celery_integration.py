@@ -251,12 +251,13 @@ def test_the_embedded_broker_needs_no_server(http_server, celery_env, tmp_path):
     from tracker.celery import app
 
     folder = tmp_path / "broker"
-    for sub in ("queue", "processed"):
+    for sub in ("queue", "processed", "control"):
         (folder / sub).mkdir(parents=True)
     options = {
         "data_folder_in": str(folder / "queue"),
         "data_folder_out": str(folder / "queue"),
         "processed_folder": str(folder / "processed"),
+        "control_folder": str(folder / "control"),
     }
     app.conf.broker_url, app.conf.broker_transport_options = "filesystem://", options
     reset_connections(app)
