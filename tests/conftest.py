@@ -29,3 +29,9 @@ def empty_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+def pytest_collection_modifyitems(config, items):
+    """Browser tests run last: Playwright's greenlets leave the database connection without the serialized
+    migration data that transactional tests restore, so a transactional test after them would start empty."""
+    items.sort(key=lambda item: item.nodeid.startswith("tests/browser/"))

@@ -6,6 +6,7 @@ file beside manage.py, if present, is read first (scripts/run writes one with
 a generated SECRET_KEY).
 """
 
+import datetime
 import os
 import tempfile
 from pathlib import Path
@@ -182,9 +183,98 @@ INGEST_HOST_MIN_GAP = env.float("INGEST_HOST_MIN_GAP", default=2.0)
 INGEST_MIN_INTERVAL = env.int("INGEST_MIN_INTERVAL", default=600)
 INGEST_MAX_INTERVAL = env.int("INGEST_MAX_INTERVAL", default=86400)
 
+# REST API (/api/v1/; tracker/api/ holds the shared pieces). Knox tokens are
+# hashed at rest and expire; throttles count per token (or session user) and
+# per client address; CORS applies to /api/ only, for the origins listed.
+INSTALLED_APPS += [
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "knox",
+    "corsheaders",
+    "tracker.api",
+]
+# CORS answers before CommonMiddleware can redirect a preflight request.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.common.CommonMiddleware"), "corsheaders.middleware.CorsMiddleware"
+)
+# Larger bodies get 413 from the API (and 400 from forms): the largest real write is far smaller.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=1024 * 1024)
 REST_FRAMEWORK = {
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.DjangoModelPermissions"],
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "knox.auth.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["tracker.api.permissions.RolePermissions"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PAGINATION_CLASS": "tracker.api.pagination.PagePagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_FILTER_BACKENDS": [
+        "django_filters.rest_framework.DjangoFilterBackend",
+        "tracker.api.filters.StrictOrderingFilter",
+    ],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "tracker.api.throttling.TokenRateThrottle",
+        "tracker.api.throttling.AddressRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "token": env.str("API_RATE_PER_TOKEN", default="3600/hour"),
+        "address": env.str("API_RATE_PER_ADDRESS", default="7200/hour"),
+        "login": env.str("API_RATE_LOGIN", default="20/hour"),
+    },
+    "NUM_PROXIES": env.int("NUM_PROXIES", default=0),
+    "DEFAULT_SCHEMA_CLASS": "tracker.api.schema.AutoSchema",
+    "EXCEPTION_HANDLER": "tracker.api.exceptions.exception_handler",
+    "COERCE_DECIMAL_TO_STRING": False,
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
+REST_KNOX = {
+    "TOKEN_TTL": datetime.timedelta(days=env.int("API_TOKEN_TTL_DAYS", default=30)),
+    "AUTH_HEADER_PREFIX": "Token",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Ceasefire negotiation tracker API",
+    "DESCRIPTION": "The negotiation record and the news review, for dashboards. See /api/docs/.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    # No badge from the online validator: the documentation works offline.
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
+    # One schema name per choice set (several models have a `kind` or a `status`).
+    "ENUM_NAME_OVERRIDES": {
+        "ActorKindEnum": "actors.models.Actor.Kind",
+        "AliasKindEnum": "actors.models.Alias.Kind",
+        "IdentifierSchemeEnum": "actors.models.ExternalIdentifier.Scheme",
+        "TrackStatusEnum": "negotiations.models.Track.Status",
+        "TrackRoleEnum": "negotiations.models.TrackActor.Role",
+        "PhaseStatusEnum": "negotiations.models.Phase.Status",
+        "MeetingStatusEnum": "negotiations.models.Meeting.Status",
+        "MeetingFormatEnum": "negotiations.models.Meeting.Format",
+        "ParticipantRoleEnum": "negotiations.models.Participant.Role",
+        "ProposalRelationEnum": "negotiations.models.Proposal.Relation",
+        "ProposalStatusEnum": "negotiations.models.Proposal.Status",
+        "ProposalEventKindEnum": "negotiations.models.ProposalEvent.Kind",
+        "TermKindEnum": "negotiations.models.Term.Kind",
+        "TermUnitEnum": "negotiations.models.Term.Unit",
+        "DeliveryAssessmentEnum": "negotiations.models.Delivery.Assessment",
+        "ResponseKindEnum": "negotiations.models.Response.Kind",
+        "StickingPointCategoryEnum": "negotiations.models.StickingPoint.Category",
+        "StickingPointStatusEnum": "negotiations.models.StickingPoint.Status",
+        "PositionStanceEnum": "negotiations.models.Position.Stance",
+        "PositionChannelEnum": "negotiations.models.Position.Channel",
+        "PositionConfidenceEnum": "negotiations.models.Position.Confidence",
+        "ReviewStateEnum": "news.models.Article.ReviewState",
+        "ProcessingStateEnum": "news.models.Article.ProcessingState",
+    },
+}
+CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=[])
+CORS_URLS_REGEX = r"^/api/.*$"
+CORS_EXPOSE_HEADERS = ["Retry-After"]
 
 # Audit history: who changed what, kept for every core record.
 SIMPLE_HISTORY_REVERT_DISABLED = False

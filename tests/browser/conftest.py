@@ -1,7 +1,9 @@
+import io
 import os
 import shutil
 
 import pytest
+from django.core.management import call_command
 from playwright.sync_api import sync_playwright
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -37,3 +39,10 @@ def page(browser):
     page = context.new_page()
     yield page
     context.close()
+
+
+@pytest.fixture(autouse=True)
+def roles(transactional_db):
+    """The role groups, made here: Playwright's greenlets leave the test on a database connection that never
+    saw the serialized migration data, so serialized_rollback cannot be relied on to restore them."""
+    call_command("sync_roles", stdout=io.StringIO())

@@ -1,0 +1,203 @@
+"""Filters of the negotiation record. `actor` matches an actor in any role the resource has; `track`,
+`actor`, `proposal` and `sticking_point` take an id or a slug; `date_from` / `date_to` are inclusive."""
+
+import django_filters
+from django.db.models import Exists, OuterRef, Q
+
+from negotiations.models import (
+    Citation,
+    Figure,
+    Meeting,
+    Participant,
+    Position,
+    Proposal,
+    ProposalEvent,
+    Response,
+    StickingPoint,
+    StickingPointStatus,
+    Track,
+    TrackActor,
+)
+from tracker.api.filters import IdOrSlugFilter, id_or_slug
+
+from .serializers import CITABLE
+
+
+def _dates(field: str, what: str) -> tuple[django_filters.DateFilter, django_filters.DateFilter]:
+    return (
+        django_filters.DateFilter(field_name=field, lookup_expr="gte", help_text=f"{what} on or after (YYYY-MM-DD)."),
+        django_filters.DateFilter(field_name=field, lookup_expr="lte", help_text=f"{what} on or before (YYYY-MM-DD)."),
+    )
+
+
+ACTOR_HELP = "An actor (id or slug) in any role: {roles}."
+
+
+class TrackFilter(django_filters.FilterSet):
+    status = django_filters.MultipleChoiceFilter(choices=Track.Status.choices)
+    actor = django_filters.CharFilter(method="filter_actor", help_text=ACTOR_HELP.format(roles="party, mediator…"))
+    date_from, date_to = _dates("started_on", "Started")
+
+    class Meta:
+        model = Track
+        fields = ("status", "actor", "date_from", "date_to")
+
+    def filter_actor(self, queryset, name, value: str):
+        return queryset.filter(Exists(TrackActor.objects.filter(id_or_slug("actor", value), track=OuterRef("pk"))))
+
+
+class MeetingFilter(django_filters.FilterSet):
+    status = django_filters.MultipleChoiceFilter(choices=Meeting.Status.choices)
+    format = django_filters.MultipleChoiceFilter(choices=Meeting.Format.choices)
+    track = django_filters.CharFilter(method="filter_track", help_text="A track of the meeting (id or slug).")
+    actor = django_filters.CharFilter(
+        method="filter_actor", help_text=ACTOR_HELP.format(roles="participant, represented, host country")
+    )
+    proposal = django_filters.CharFilter(method="filter_proposal", help_text="A proposal on the table (id or slug).")
+    sticking_point = django_filters.CharFilter(
+        method="filter_sticking_point", help_text="A sticking point on the table (id or slug)."
+    )
+    unannounced = django_filters.BooleanFilter()
+    date_from = django_filters.DateFilter(
+        field_name="starts_at", lookup_expr="date__gte", help_text="Starts on or after (YYYY-MM-DD, UTC)."
+    )
+    date_to = django_filters.DateFilter(
+        field_name="starts_at", lookup_expr="date__lte", help_text="Starts on or before (YYYY-MM-DD, UTC)."
+    )
+
+    class Meta:
+        model = Meeting
+        fields = ("status", "format", "track", "actor", "proposal", "sticking_point", "unannounced")
+
+    def filter_track(self, queryset, name, value: str):
+        through = Meeting.tracks.through.objects.filter(id_or_slug("track", value), meeting=OuterRef("pk"))
+        return queryset.filter(Exists(through))
+
+    def filter_proposal(self, queryset, name, value: str):
+        through = Meeting.proposals.through.objects.filter(id_or_slug("proposal", value), meeting=OuterRef("pk"))
+        return queryset.filter(Exists(through))
+
+    def filter_sticking_point(self, queryset, name, value: str):
+        through = Meeting.sticking_points.through.objects.filter(
+            id_or_slug("stickingpoint", value), meeting=OuterRef("pk")
+        )
+        return queryset.filter(Exists(through))
+
+    def filter_actor(self, queryset, name, value: str):
+        rows = Participant.objects.filter(id_or_slug("actor", value) | id_or_slug("representing", value))
+        return queryset.filter(Exists(rows.filter(meeting=OuterRef("pk"))) | id_or_slug("country", value))
+
+
+class ProposalFilter(django_filters.FilterSet):
+    status = django_filters.MultipleChoiceFilter(choices=Proposal.Status.choices, help_text="The derived status.")
+    track = IdOrSlugFilter(field_name="track", help_text="The proposal's track (id or slug).")
+    proposer = IdOrSlugFilter(field_name="proposer", help_text="The proposer (id or slug).")
+    actor = django_filters.CharFilter(
+        method="filter_actor", help_text=ACTOR_HELP.format(roles="proposer, channel, responder, event actor")
+    )
+    date_from = django_filters.DateFilter(method="filter_date_from", help_text="With an event on or after this date.")
+    date_to = django_filters.DateFilter(method="filter_date_to", help_text="With an event on or before this date.")
+
+    class Meta:
+        model = Proposal
+        fields = ("status", "track", "proposer", "actor")
+
+    def filter_actor(self, queryset, name, value: str):
+        responded = Response.objects.filter(id_or_slug("actor", value), proposal=OuterRef("pk"))
+        acted = ProposalEvent.objects.filter(id_or_slug("actor", value), proposal=OuterRef("pk"))
+        conveyed = Proposal.channel.through.objects.filter(id_or_slug("actor", value), proposal=OuterRef("pk"))
+        return queryset.filter(id_or_slug("proposer", value) | Exists(responded) | Exists(acted) | Exists(conveyed))
+
+    def filter_date_from(self, queryset, name, value):
+        return queryset.filter(Exists(ProposalEvent.objects.filter(proposal=OuterRef("pk"), occurred_on__gte=value)))
+
+    def filter_date_to(self, queryset, name, value):
+        return queryset.filter(Exists(ProposalEvent.objects.filter(proposal=OuterRef("pk"), occurred_on__lte=value)))
+
+
+class ProposalEventFilter(django_filters.FilterSet):
+    proposal = IdOrSlugFilter(field_name="proposal")
+    kind = django_filters.MultipleChoiceFilter(choices=ProposalEvent.Kind.choices)
+    actor = IdOrSlugFilter(field_name="actor")
+    date_from, date_to = _dates("occurred_on", "Occurred")
+
+    class Meta:
+        model = ProposalEvent
+        fields = ("proposal", "kind", "actor")
+
+
+class ResponseFilter(django_filters.FilterSet):
+    proposal = IdOrSlugFilter(field_name="proposal")
+    kind = django_filters.MultipleChoiceFilter(choices=Response.Kind.choices)
+    actor = IdOrSlugFilter(field_name="actor")
+    date_from, date_to = _dates("responded_on", "Responded")
+
+    class Meta:
+        model = Response
+        fields = ("proposal", "kind", "actor")
+
+
+class StickingPointFilter(django_filters.FilterSet):
+    status = django_filters.MultipleChoiceFilter(choices=StickingPoint.Status.choices, help_text="The derived status.")
+    category = django_filters.MultipleChoiceFilter(choices=StickingPoint.Category.choices)
+    track = IdOrSlugFilter(field_name="track")
+    actor = django_filters.CharFilter(method="filter_actor", help_text="An actor with a position (id or slug).")
+    date_from, date_to = _dates("status_since", "Status since")
+
+    class Meta:
+        model = StickingPoint
+        fields = ("status", "category", "track", "actor")
+
+    def filter_actor(self, queryset, name, value: str):
+        return queryset.filter(
+            Exists(Position.objects.filter(id_or_slug("actor", value), sticking_point=OuterRef("pk")))
+        )
+
+
+class StatusChangeFilter(django_filters.FilterSet):
+    sticking_point = IdOrSlugFilter(field_name="sticking_point")
+    status = django_filters.MultipleChoiceFilter(choices=StickingPoint.Status.choices)
+    date_from, date_to = _dates("changed_on", "Changed")
+
+    class Meta:
+        model = StickingPointStatus
+        fields = ("sticking_point", "status")
+
+
+class PositionFilter(django_filters.FilterSet):
+    sticking_point = IdOrSlugFilter(field_name="sticking_point")
+    actor = IdOrSlugFilter(field_name="actor")
+    stance = django_filters.MultipleChoiceFilter(choices=Position.Stance.choices)
+    date_from, date_to = _dates("stated_on", "Stated")
+
+    class Meta:
+        model = Position
+        fields = ("sticking_point", "actor", "stance")
+
+
+class FigureFilter(django_filters.FilterSet):
+    metric = django_filters.CharFilter(help_text="The metric key, e.g. hostages-remaining.")
+    track = IdOrSlugFilter(field_name="track")
+    actor = IdOrSlugFilter(field_name="claimed_by", help_text="The claimant (id or slug).")
+    date_from, date_to = _dates("as_of", "As of")
+
+    class Meta:
+        model = Figure
+        fields = ("metric", "track", "actor")
+
+
+class CitationFilter(django_filters.FilterSet):
+    record_type = django_filters.ChoiceFilter(
+        choices=[(name, name) for name in sorted(CITABLE)], method="filter_record_type"
+    )
+    record_id = django_filters.NumberFilter(field_name="object_id")
+    article = django_filters.NumberFilter(field_name="article")
+    date_from, date_to = _dates("published_on", "Published")
+
+    class Meta:
+        model = Citation
+        fields = ("record_type", "record_id", "article")
+
+    def filter_record_type(self, queryset, name, value: str):
+        app_label, model = value.split(".")
+        return queryset.filter(Q(content_type__app_label=app_label, content_type__model=model))

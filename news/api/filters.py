@@ -1,0 +1,44 @@
+import django_filters
+from django.db.models import Exists, OuterRef, Q
+
+from news.models import Article, Feed, Mention
+from tracker.api.filters import id_or_slug
+
+
+class FeedFilter(django_filters.FilterSet):
+    active = django_filters.BooleanFilter()
+    language = django_filters.CharFilter(help_text="BCP 47 code, e.g. en, ar, he.")
+    failing = django_filters.BooleanFilter(method="filter_failing", help_text="Feeds whose last polls failed.")
+
+    class Meta:
+        model = Feed
+        fields = ("active", "language", "failing")
+
+    def filter_failing(self, queryset, name, value: bool):
+        return queryset.filter(consecutive_errors__gt=0) if value else queryset.filter(consecutive_errors=0)
+
+
+class ArticleFilter(django_filters.FilterSet):
+    review_state = django_filters.MultipleChoiceFilter(choices=Article.ReviewState.choices)
+    processing_state = django_filters.MultipleChoiceFilter(choices=Article.ProcessingState.choices)
+    language = django_filters.CharFilter(help_text="BCP 47 code, e.g. en, ar, he.")
+    feed = django_filters.NumberFilter(field_name="feed")
+    story = django_filters.NumberFilter(field_name="story", help_text="Articles of one near-duplicate story.")
+    actor = django_filters.CharFilter(method="filter_actor", help_text="Articles mentioning an actor (id or slug).")
+    date_from = django_filters.DateFilter(
+        field_name="published_at", lookup_expr="date__gte", help_text="Published on or after (YYYY-MM-DD, UTC)."
+    )
+    date_to = django_filters.DateFilter(
+        field_name="published_at", lookup_expr="date__lte", help_text="Published on or before (YYYY-MM-DD, UTC)."
+    )
+    search = django_filters.CharFilter(method="filter_search", help_text="Part of the title or the publisher.")
+
+    class Meta:
+        model = Article
+        fields = ("review_state", "processing_state", "language", "feed", "story", "actor")
+
+    def filter_actor(self, queryset, name, value: str):
+        return queryset.filter(Exists(Mention.objects.filter(id_or_slug("actor", value), article=OuterRef("pk"))))
+
+    def filter_search(self, queryset, name, value: str):
+        return queryset.filter(Q(title__icontains=value) | Q(publisher__icontains=value))

@@ -1,0 +1,29 @@
+"""Writes of feeds for the API: adding one by URL (one request to the site) and queueing work."""
+
+import datetime
+
+from django.db import transaction
+from rest_framework.exceptions import ValidationError
+
+from news import services, tasks
+from news.models import Feed
+
+
+@transaction.atomic
+def feed_add_by_url(*, url: str, poll_interval: datetime.timedelta | None = None, active: bool = True) -> Feed:
+    """Fetch the feed once: the response validates it, names it and brings its first items, which are
+    queued for processing once the transaction commits. A feed that cannot be read is a 400 on `url`."""
+    try:
+        feed, summary = services.feed_add(url=url, poll_interval=poll_interval)
+    except services.FeedError as error:
+        raise ValidationError({"url": [str(error)]}) from error
+    if not active:
+        Feed.objects.filter(pk=feed.pk).update(active=False)
+    for article_id in summary.to_process:
+        tasks.enqueue(tasks.process_article, article_id)
+    return feed
+
+
+def feed_poll_soon(*, feed: Feed) -> None:
+    """Queue a poll of the feed now (after the transaction commits), as the admin's "poll now" does."""
+    tasks.enqueue(tasks.poll_feed, feed.pk)

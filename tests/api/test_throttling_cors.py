@@ -1,0 +1,88 @@
+"""Rates per token and per client address (429 with Retry-After), and CORS for configured origins."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+from rest_framework import status
+
+from tests.api.conftest import send
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def rates(settings):
+    def set_rates(**rates):
+        defaults = {"token": "1000/min", "address": "1000/min", "login": "1000/min"}
+        settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {**defaults, **rates}}
+
+    return set_rates
+
+
+def token(username: str) -> dict:
+    out = io.StringIO()
+    call_command("issue_token", username, "--role", "viewer", stdout=out, stderr=io.StringIO())
+    return {"HTTP_AUTHORIZATION": f"Token {out.getvalue().strip()}"}
+
+
+def test_a_token_over_its_rate_gets_429_with_retry_after(client, rates):
+    rates(token="3/min")
+    first, second = token("dash-a"), token("dash-b")
+    url = reverse("api:meeting-list")
+    for _ in range(3):
+        assert client.get(url, **first).status_code == status.HTTP_200_OK
+    refused = client.get(url, **first)
+    assert refused.status_code == status.HTTP_429_TOO_MANY_REQUESTS
+    assert 0 < int(refused["Retry-After"]) <= 60
+    assert refused.json()["detail"].startswith("Request was throttled.")
+    # Another token (even of another dashboard on the same machine) has its own budget.
+    assert client.get(url, **second).status_code == status.HTTP_200_OK
+
+
+def test_an_address_over_its_rate_gets_429_whatever_the_token(client, rates):
+    rates(address="3/min")
+    url = reverse("api:meeting-list")
+    for username in ("a", "b", "c"):
+        assert client.get(url, **token(username)).status_code == status.HTTP_200_OK
+    refused = client.get(url, **token("d"))
+    assert refused.status_code == status.HTTP_429_TOO_MANY_REQUESTS
+    assert int(refused["Retry-After"]) > 0
+    assert client.get(url, REMOTE_ADDR="192.0.2.7", **token("e")).status_code == status.HTTP_200_OK
+
+
+def test_session_users_are_throttled_per_user(client_for, rates):
+    rates(token="2/min")
+    client = client_for("viewer")
+    url = reverse("api:meeting-list")
+    assert [client.get(url).status_code for _ in range(3)] == [200, 200, 429]
+
+
+def test_password_attempts_are_throttled_per_address(client, rates):
+    rates(login="2/min")
+    url = reverse("api:token-create")
+    attempts = [send(client, "post", url, {"username": "x", "password": "guess"}).status_code for _ in range(3)]
+    assert attempts == [401, 401, 429]
+
+
+def test_cors_answers_configured_origins_only(client, settings):
+    settings.CORS_ALLOWED_ORIGINS = ["https://dashboard.example.org"]
+    preflight = {"HTTP_ACCESS_CONTROL_REQUEST_METHOD": "GET", "HTTP_ACCESS_CONTROL_REQUEST_HEADERS": "authorization"}
+    url = reverse("api:meeting-list")
+    allowed = client.options(url, HTTP_ORIGIN="https://dashboard.example.org", **preflight)
+    assert allowed.status_code == status.HTTP_200_OK
+    assert allowed["Access-Control-Allow-Origin"] == "https://dashboard.example.org"
+    assert "authorization" in allowed["Access-Control-Allow-Headers"]
+    other = client.options(url, HTTP_ORIGIN="https://elsewhere.example.org", **preflight)
+    assert "Access-Control-Allow-Origin" not in other
+    # The admin is never shared across origins.
+    admin = client.get("/admin/login/", HTTP_ORIGIN="https://dashboard.example.org")
+    assert "Access-Control-Allow-Origin" not in admin
+
+
+def test_cors_exposes_retry_after_to_dashboards(client, settings, rates):
+    settings.CORS_ALLOWED_ORIGINS = ["https://dashboard.example.org"]
+    response = client.get(reverse("api:meeting-list"), HTTP_ORIGIN="https://dashboard.example.org", **token("dash"))
+    assert response["Access-Control-Allow-Origin"] == "https://dashboard.example.org"
+    assert response["Access-Control-Expose-Headers"] == "Retry-After"

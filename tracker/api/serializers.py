@@ -1,0 +1,112 @@
+"""Serializer building blocks: strict payloads and related records by id or slug."""
+
+from collections.abc import Mapping
+
+from django.db.models import Model
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+from rest_framework.settings import api_settings
+
+
+class StrictFieldsMixin:
+    """Reject fields the resource does not accept (a typo must not be silently dropped) and read-only ones."""
+
+    def to_internal_value(self, data):
+        errors = {}
+        if isinstance(data, Mapping):
+            writable = sorted(name for name, field in self.fields.items() if not field.read_only)
+            for key in data:
+                if key in writable:
+                    continue
+                if key in self.fields:
+                    errors[key] = ["This field is read-only."]
+                else:
+                    errors[str(key)] = [f"Unknown field. Accepted: {', '.join(writable)}."]
+        try:
+            value = super().to_internal_value(data)
+        except serializers.ValidationError as error:
+            if not isinstance(error.detail, dict):
+                raise
+            raise serializers.ValidationError({**error.detail, **errors}) from error
+        if errors:
+            raise serializers.ValidationError(errors)
+        return value
+
+
+class StrictSerializer(StrictFieldsMixin, serializers.Serializer):
+    pass
+
+
+def _model_name(model: type[Model]) -> str:
+    return str(model._meta.verbose_name)
+
+
+@extend_schema_field({"oneOf": [{"type": "integer"}, {"type": "string"}], "description": "An id or a slug."})
+class IdOrSlugRelatedField(serializers.RelatedField):
+    """A related record given by its id (an integer) or its slug (a string)."""
+
+    default_error_messages = {
+        "no_id": "No {model} with id {value}.",
+        "no_slug": 'No {model} with slug "{value}".',
+        "incorrect_type": "Give the {model}'s id (an integer) or slug (a string), not {data_type}.",
+    }
+
+    def __init__(self, *, slug_field: str = "slug", **kwargs):
+        self.slug_field = slug_field
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        queryset = self.get_queryset()
+        model = _model_name(queryset.model)
+        if isinstance(data, bool) or not isinstance(data, int | str):
+            self.fail("incorrect_type", model=model, data_type=type(data).__name__)
+        if isinstance(data, int):
+            found = queryset.filter(pk=data).first()
+            if found is None:
+                self.fail("no_id", model=model, value=data)
+            return found
+        found = queryset.filter(**{self.slug_field: data}).first()
+        if found is None:
+            self.fail("no_slug", model=model, value=data)
+        return found
+
+    def to_representation(self, value):
+        return value.pk
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class IdRelatedField(serializers.RelatedField):
+    """A related record given by its id."""
+
+    default_error_messages = {
+        "no_id": "No {model} with id {value}.",
+        "incorrect_type": "Give the {model}'s id (an integer), not {data_type}.",
+    }
+
+    def to_internal_value(self, data):
+        queryset = self.get_queryset()
+        model = _model_name(queryset.model)
+        if isinstance(data, bool) or not isinstance(data, int):
+            self.fail("incorrect_type", model=model, data_type=type(data).__name__)
+        found = queryset.filter(pk=data).first()
+        if found is None:
+            self.fail("no_id", model=model, value=data)
+        return found
+
+    def to_representation(self, value):
+        return value.pk
+
+
+def unique_items(items: list, key, message: str) -> None:
+    """An error on each repeated item of a nested list (by `key`), keyed by its index as DRF keys
+    the errors of list items."""
+    seen: set = set()
+    errors: dict[int, dict] = {}
+    for index, item in enumerate(items):
+        value = key(item)
+        if value in seen:
+            errors[index] = {api_settings.NON_FIELD_ERRORS_KEY: [message]}
+        seen.add(value)
+    if errors:
+        raise serializers.ValidationError(errors)

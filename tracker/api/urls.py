@@ -1,0 +1,29 @@
+"""/api/v1/ (every resource and the token endpoints), /api/schema/ (OpenAPI 3), /api/docs/ and /api/redoc/.
+
+The documentation pages load Swagger UI and ReDoc from this site's static files (the sidecar
+package), never from a CDN, so they work offline.
+"""
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from .views import LogoutAllView, LogoutView, MeView, OfflineRedocView, TokenCreateView
+
+app_name = "api"
+
+v1 = [
+    path("auth/token/", TokenCreateView.as_view(), name="token-create"),
+    path("auth/logout/", LogoutView.as_view(), name="token-logout"),
+    path("auth/logout-all/", LogoutAllView.as_view(), name="token-logout-all"),
+    path("auth/me/", MeView.as_view(), name="me"),
+    path("", include("actors.api.urls")),
+    path("", include("negotiations.api.urls")),
+    path("", include("news.api.urls")),
+]
+
+urlpatterns = [
+    path("v1/", include(v1)),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("redoc/", OfflineRedocView.as_view(url_name="api:schema"), name="redoc"),
+]

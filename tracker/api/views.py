@@ -1,0 +1,148 @@
+"""The base viewset every resource uses, and the token endpoints."""
+
+from django.contrib.auth import authenticate, user_logged_in
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from drf_spectacular.views import SpectacularRedocView
+from knox.auth import TokenAuthentication
+from knox.views import LogoutAllView as KnoxLogoutAllView
+from knox.views import LogoutView as KnoxLogoutView
+from rest_framework import serializers, status, viewsets
+from rest_framework.authentication import SessionAuthentication
+from rest_framework.exceptions import AuthenticationFailed
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from .serializers import StrictSerializer
+from .services import record_save, token_issue
+from .throttling import AddressRateThrottle, LoginRateThrottle
+
+
+class RecordViewSet(viewsets.ModelViewSet):
+    """Reads through the selector in `get_queryset`; writes validated by `input_serializer_class` and
+    done by `write()` (a service call); every response is the output serializer (`serializer_class`)
+    of the record read back through the selector, so a write answers exactly what a read would."""
+
+    input_serializer_class: type[serializers.Serializer]
+    http_method_names = ["get", "post", "put", "patch", "delete", "head", "options"]
+
+    def write(self, *, instance, data: dict):
+        """A plain record: the model's own validation, then save. Views with nested rows call a service."""
+        return record_save(instance=instance or self.get_queryset().model(), fields=data)
+
+    def validated_input(self, *, instance=None, partial: bool = False) -> dict:
+        serializer = self.input_serializer_class(
+            instance=instance, data=self.request.data, partial=partial, context=self.get_serializer_context()
+        )
+        serializer.is_valid(raise_exception=True)
+        return serializer.validated_data
+
+    def output(self, instance):
+        return self.get_serializer(self.get_queryset().get(pk=instance.pk)).data
+
+    def create(self, request, *args, **kwargs):
+        instance = self.write(instance=None, data=self.validated_input())
+        return Response(self.output(instance), status=status.HTTP_201_CREATED)
+
+    def update(self, request, *args, **kwargs):
+        partial = kwargs.pop("partial", False)
+        instance = self.get_object()
+        instance = self.write(instance=instance, data=self.validated_input(instance=instance, partial=partial))
+        return Response(self.output(instance))
+
+
+class TokenRequestSerializer(StrictSerializer):
+    username = serializers.CharField(required=False, max_length=150)
+    password = serializers.CharField(required=False, max_length=4096, trim_whitespace=False, write_only=True)
+
+    def validate(self, attrs):
+        if bool(attrs.get("username")) != bool(attrs.get("password")):
+            raise serializers.ValidationError("Give both username and password (or neither, with a session).")
+        return attrs
+
+
+class TokenResponseSerializer(serializers.Serializer):
+    token = serializers.CharField(help_text="Shown once; send it as `Authorization: Token <token>`.")
+    expiry = serializers.DateTimeField(allow_null=True)
+
+
+class TokenCreateView(APIView):
+    """Issue a token: with a username and password, or for the browser session's user."""
+
+    authentication_classes = [SessionAuthentication]
+    permission_classes = [AllowAny]
+    throttle_classes = [LoginRateThrottle, AddressRateThrottle]
+
+    @extend_schema(
+        request=TokenRequestSerializer,
+        responses={201: TokenResponseSerializer, 401: OpenApiResponse(description="Wrong credentials.")},
+        tags=["auth"],
+    )
+    def post(self, request):
+        serializer = TokenRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        if serializer.validated_data.get("username"):
+            user = authenticate(
+                request._request,
+                username=serializer.validated_data["username"],
+                password=serializer.validated_data["password"],
+            )
+            if user is None:
+                raise AuthenticationFailed("Wrong username or password, or the account is inactive.")
+        elif request.user.is_authenticated:
+            user = request.user
+        else:
+            raise AuthenticationFailed("Give a username and password, or sign in first.")
+        token, instance = token_issue(user=user)
+        user_logged_in.send(sender=user.__class__, request=request._request, user=user)
+        return Response(TokenResponseSerializer({"token": token, "expiry": instance.expiry}).data, status=201)
+
+    def get_authenticate_header(self, request):
+        return TokenAuthentication().authenticate_header(request)
+
+
+@extend_schema(request=None, responses={204: None}, tags=["auth"], summary="Revoke the token of this request")
+class LogoutView(KnoxLogoutView):
+    pass
+
+
+@extend_schema(request=None, responses={204: None}, tags=["auth"], summary="Revoke every token of this user")
+class LogoutAllView(KnoxLogoutAllView):
+    pass
+
+
+@extend_schema(
+    responses=inline_serializer(
+        "Me",
+        {
+            "username": serializers.CharField(),
+            "roles": serializers.ListField(child=serializers.CharField()),
+            "token_expiry": serializers.DateTimeField(allow_null=True),
+        },
+    ),
+    tags=["auth"],
+)
+class MeView(APIView):
+    """Who is asking, with which roles (and when the token expires)."""
+
+    permission_classes = []
+
+    def get(self, request):
+        if not request.user.is_authenticated:
+            raise AuthenticationFailed("Not signed in.")
+        token = request.auth if hasattr(request.auth, "expiry") else None
+        return Response(
+            {
+                "username": request.user.get_username(),
+                "roles": sorted(request.user.groups.values_list("name", flat=True)),
+                "token_expiry": serializers.DateTimeField().to_representation(token.expiry)
+                if token and token.expiry
+                else None,
+            }
+        )
+
+
+class OfflineRedocView(SpectacularRedocView):
+    """ReDoc from this site's static files, without the web fonts the stock page fetches."""
+
+    template_name = "api/redoc.html"
