@@ -18,6 +18,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from trafilatura.utils import decode_file
 
 from negotiations.models import Citation
 
@@ -402,7 +403,9 @@ def _fetch_page(article: Article) -> str:
                 "page fetch failed, using the feed's content", extra={"article": article.pk, "error": str(error)}
             )
             return ""
-    return result.body.decode(result.charset or "utf-8", errors="replace")
+    if result.charset:
+        return result.body.decode(result.charset, errors="replace")
+    return decode_file(result.body)  # the page's own <meta charset>, or detection
 
 
 def _adopt_page_canonical(article: Article, page_canonical: str) -> None:

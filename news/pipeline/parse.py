@@ -78,15 +78,16 @@ def _text(value, limit: int) -> str:
 
 def parse_feed(body: bytes, *, content_type: str = "", base_url: str = "") -> ParsedFeed:
     refuse_entities(body)
-    headers = {"content-type": content_type} if content_type else {}
-    if base_url:
-        headers["content-location"] = base_url
+    # Headers only when the server sent a type: feedparser flags any header set without one as malformed.
+    headers = None
+    if content_type:
+        headers = {"content-type": content_type}
+        if base_url:
+            headers["content-location"] = base_url
     parsed = feedparser.parse(io.BytesIO(body), response_headers=headers, sanitize_html=True)
-    if parsed.bozo and not parsed.entries:
-        reason = parsed.get("bozo_exception") or "not a feed"
-        raise MalformedFeed(f"Not a readable RSS or Atom feed: {reason}")
     if not parsed.get("version") and not parsed.entries:
-        raise MalformedFeed("Not a readable RSS or Atom feed: no channel and no items.")
+        reason = parsed.get("bozo_exception") or "no channel and no items"
+        raise MalformedFeed(f"Not a readable RSS or Atom feed: {reason}")
 
     max_url = settings.INGEST_MAX_URL_LENGTH
     entries, skipped = [], 0

@@ -117,3 +117,9 @@ def test_future_dates_are_clamped_to_now():
     ]
     entry = parse_feed(feeds.rss(items).encode()).entries[0]
     assert entry.published_at <= datetime.datetime.now(tz=datetime.UTC)
+
+
+def test_an_empty_but_valid_feed_is_not_malformed_even_without_a_content_type():
+    empty = b'<?xml version="1.0"?><rss version="2.0"><channel><title>Quiet desk</title></channel></rss>'
+    parsed = parse_feed(empty, base_url="https://quiet.example/feed")
+    assert (parsed.title, parsed.entries, parsed.warning) == ("Quiet desk", [], "")

@@ -246,3 +246,11 @@ def test_the_queue_counts_independent_outlets_per_story():
     counts = dict(with_story_sources(Article.objects.all()).values_list("pk", "story_sources"))
     assert counts[original.pk] == 3  # Wire, Paper A, Paper B; a blank publisher is not an outlet
     assert counts[alone.pk] == 1
+
+
+def test_a_page_without_an_http_charset_is_decoded_by_its_meta_charset(http_server, world):
+    text = "Négociations à Doha : Hamas et Israël discutent d'une trêve de soixante jours. " * 6
+    body = f'<html><head><meta charset="windows-1252"></head><body><article><p>{text}</p></article></body></html>'
+    http_server.route("/fr/1", body=body.encode("windows-1252"), headers={"Content-Type": "text/html"})
+    (article,) = ingest(http_server, [{"guid": "fr", "title": "Doha", "link": http_server.url("/fr/1")}])
+    assert "Négociations à Doha" in article.text

@@ -1,0 +1,435 @@
+"""End-to-end ingestion through one Celery worker, beside the floor: the same items with no pipeline.
+
+    .venv/bin/python -m bench.ingest.throughput [--articles 300] [--rounds 3] [--per-feed 50]
+        [--breakdown 50] [--seed 1]
+
+Needs PostgreSQL and Redis on 127.0.0.1 (BENCH_DATABASE_URL, default
+postgres://postgres@127.0.0.1:5432/tracker_bench, created and migrated here; BENCH_REDIS_URL,
+default redis://127.0.0.1:6379/13, flushed before and after). The news tables are emptied
+before every run; the demo negotiation and ~200 actors with their aliases stay.
+
+The site: `--articles` synthetic English news pages (~600 words, with navigation, share
+buttons, a related-links box, a sidebar, comments and a footer around the article) and RSS
+feeds of `--per-feed` items each, summary-only (one sentence), so every page is fetched.
+Everything is served from bench/ingest/pageserver.py, a process of its own on 127.0.0.1.
+
+Pipeline run: one real worker (`celery --app tracker worker --queues celery,ingest
+--concurrency 1`, INGEST_HOST_MIN_GAP=0), started once and warmed up on a separate feed.
+The clock starts when the Feed rows are created and one `news.tasks.poll_feed` per feed is
+sent; the worker polls each feed (fetch, parse, store the items), then runs one
+`process_article` per item (fetch the page under the per-host politeness slot, extract,
+fingerprint, cluster, mentions, suggestions). The clock stops when every article is
+processed (or failed), seen by counting them every 0.1 s.
+
+Floor run, in this process (one Python process, like the worker's pool process), with no
+pipeline: for each feed, `news.pipeline.http.fetch` (the pipeline's own fetcher, so HTTP
+costs the same) and `feedparser.parse` of its bytes; for each item, the same fetcher for the
+page and `trafilatura.extract(page, url=...)` with trafilatura's defaults; then one
+`Article.objects.bulk_create` of all the items (raw page and text included).
+
+Pipeline and floor alternate (pipeline first in odd rounds, floor first in even ones) for
+`--rounds` rounds; medians are reported with their ratio (target: pipeline within 1.3x of
+the floor). `--breakdown N` then re-processes N of the articles in this process with every
+stage timed (the page already stored, as `article_process(force=True)` does), and times a
+bare fetch and the politeness slot, to show where the pipeline spends beyond the floor.
+"""
+
+import argparse
+import io
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from contextlib import contextmanager
+from dataclasses import replace
+from pathlib import Path
+
+from bench.ingest import common
+
+ORIGIN = "__ORIGIN__"  # replaced by the page server with http://127.0.0.1:<port>
+WARM_UP_ARTICLES = 20
+
+
+def write_site(directory: Path, writer: common.NewsWriter, *, articles: int, per_feed: int, prefix: str) -> list[str]:
+    """Pages under /<prefix>/a/ and feeds under /<prefix>/feeds/; returns the feeds' paths."""
+    stories = [writer.story(index) for index in range(articles)]
+    urls = [f"{ORIGIN}/{prefix}/a/{story.slug}.html" for story in stories]
+    (directory / prefix / "a").mkdir(parents=True)
+    (directory / prefix / "feeds").mkdir(parents=True)
+    for index, (story, url) in enumerate(zip(stories, urls, strict=True)):
+        related = [(urls[(index + k) % articles], stories[(index + k) % articles].title) for k in range(1, 6)]
+        publisher = common.PUBLISHERS[index % len(common.PUBLISHERS)]
+        page = common.page_html(story, url=url, publisher=publisher, related=related)
+        (directory / prefix / "a" / f"{story.slug}.html").write_text(page, encoding="utf-8")
+    paths = []
+    for number, start in enumerate(range(0, articles, per_feed)):
+        items = list(zip(stories[start : start + per_feed], urls[start : start + per_feed], strict=True))
+        path = f"/{prefix}/feeds/{number}.xml"
+        feed = common.rss_feed(title=f"Bench desk {number}", link=f"{ORIGIN}/", items=items)
+        (directory / path.lstrip("/")).write_text(feed, encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+# --- The worker -------------------------------------------------------------------------------
+
+
+@contextmanager
+def celery_worker(env: dict[str, str], log_path: Path, pool: str = "prefork"):
+    """One `celery worker`, concurrency 1, in its own session; always stopped (SIGTERM, then SIGKILL)."""
+    command = [sys.executable, "-m", "celery", "--app", "tracker", "worker", "--queues", "celery,ingest"]
+    command += ["--concurrency", "1", "--pool", pool, "--without-gossip", "--without-mingle"]
+    command += ["--without-heartbeat", "--loglevel", "INFO", "--hostname", f"bench-{uuid.uuid4().hex[:6]}@%h"]
+    with open(log_path, "wb") as log:
+        process = subprocess.Popen(  # noqa: S603 - our own entry point
+            command,
+            cwd=common.ROOT,
+            env={**os.environ, **env},
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        try:
+
+            def ready() -> bool:
+                if process.poll() is not None:
+                    raise RuntimeError(f"the worker exited:\n{log_path.read_text(errors='replace')[-3000:]}")
+                return b" ready." in log_path.read_bytes()
+
+            common.wait_until(ready, timeout=90, interval=0.2, what="the worker to be ready")
+            yield process
+        finally:
+            common.stop_process(process)
+
+
+def worker_log_tail(log_path: Path) -> str:
+    return log_path.read_text(errors="replace")[-3000:]
+
+
+# --- The two runs -------------------------------------------------------------------------------
+
+
+def run_pipeline(origin: str, feed_paths: list[str], expected: int, log_path: Path, timeout: float) -> float:
+    from news import tasks
+    from news.models import Article, Feed
+
+    common.truncate_news()
+    done = Article.objects.exclude(processing_state=Article.ProcessingState.NEW)
+    started = time.perf_counter()
+    feeds = [Feed.objects.create(url=f"{origin}{path}", title=f"Bench feed {path}") for path in feed_paths]
+    for feed in feeds:
+        tasks.poll_feed.delay(feed.id)
+    try:
+        common.wait_until(lambda: done.count() >= expected, timeout=timeout, what=f"{expected} processed articles")
+    except TimeoutError as error:
+        raise TimeoutError(f"{error}: {done.count()} done\n{worker_log_tail(log_path)}") from None
+    return time.perf_counter() - started
+
+
+def run_floor(origin: str, feed_paths: list[str]) -> tuple[float, int]:
+    import feedparser
+    import trafilatura
+
+    from news.models import Article
+    from news.pipeline.http import fetch
+
+    common.truncate_news()
+    started = time.perf_counter()
+    rows = []
+    for path in feed_paths:
+        parsed = feedparser.parse(io.BytesIO(fetch(f"{origin}{path}").body))
+        for entry in parsed.entries:
+            result = fetch(entry.link, accept="text/html,application/xhtml+xml")
+            page = result.body.decode(result.charset or "utf-8", errors="replace")
+            rows.append(
+                Article(
+                    guid=entry.id,
+                    url=entry.link,
+                    canonical_url=entry.link,
+                    title=entry.title,
+                    summary=entry.summary,
+                    raw_html=page,
+                    text=trafilatura.extract(page, url=entry.link) or "",
+                    processing_state=Article.ProcessingState.PROCESSED,
+                )
+            )
+    Article.objects.bulk_create(rows)
+    return time.perf_counter() - started, len(rows)
+
+
+# --- Where the pipeline's time goes -------------------------------------------------------------
+
+
+def breakdown(origin: str, sample: int) -> None:
+    import trafilatura
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from news import services
+    from news.models import Article
+    from news.pipeline import dedupe, mentions, suggest
+    from news.pipeline.http import fetch
+    from news.pipeline.politeness import host_slot
+
+    articles = list(Article.objects.order_by("id").values_list("id", "url", "raw_html")[:sample])
+    stages: dict[str, list[float]] = {}
+
+    def timed(name: str, function):
+        def wrapper(*args, **kwargs):
+            started = time.perf_counter()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                stages.setdefault(name, []).append(time.perf_counter() - started)
+
+        return wrapper
+
+    patches = [
+        (services, "extract_article", "extract (trafilatura + metadata, language, nh3)"),
+        (dedupe, "fingerprint_article", "fingerprint (hash, SimHash, band keys)"),
+        (dedupe, "assign_story", "story (LSH candidates, verification)"),
+        (mentions, "detect_mentions", "mentions (matcher stamp, find, replace rows)"),
+        (suggest, "suggest_for_article", "suggestions (records, scores, relevance)"),
+    ]
+    originals = [(module, name, getattr(module, name)) for module, name, _ in patches]
+    totals, queries = [], []
+    try:
+        for module, name, label in patches:
+            setattr(module, name, timed(label, getattr(module, name)))
+        for article_id, _, _ in articles[:3]:  # warm caches (matcher, content types)
+            services.article_process(article_id=article_id, force=True)
+        stages.clear()
+        for article_id, _, _ in articles:
+            with CaptureQueriesContext(connection) as captured:
+                started = time.perf_counter()
+                services.article_process(article_id=article_id, force=True)
+                totals.append(time.perf_counter() - started)
+            queries.append(len(captured))
+    finally:
+        for module, name, function in originals:
+            setattr(module, name, function)
+
+    fetches, slots, defaults = [], [], []
+    host = origin.removeprefix("http://").split(":")[0]
+    for _, url, raw_html in articles:
+        started = time.perf_counter()
+        fetch(url, accept="text/html,application/xhtml+xml")
+        fetches.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        with host_slot(host):
+            pass
+        slots.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        trafilatura.extract(raw_html, url=url)
+        defaults.append(time.perf_counter() - started)
+
+    store = store_entries_per_item(origin)
+    lookup = candidate_lookup(sample)
+    ms = 1000
+    staged = sum(common.median(values) for values in stages.values())
+    print(f"\nWhere one article's time goes (median over {len(articles)} articles, in this process):\n")
+    print("| stage | ms |")
+    print("| --- | ---: |")
+    print(f"| page fetch (news.pipeline.http.fetch, loopback) | {common.median(fetches) * ms:.2f} |")
+    print(f"| politeness slot (Redis: add, get, set, get, delete) | {common.median(slots) * ms:.2f} |")
+    for label, values in stages.items():
+        print(f"| {label} | {common.median(values) * ms:.2f} |")
+        if label.startswith("story"):
+            for detail, seconds in lookup.items():
+                print(f"| &nbsp;&nbsp;of which {detail} | {seconds * ms:.2f} |")
+    print(
+        f"| the rest of article_process (load, save + history row, transaction) | "
+        f"{(common.median(totals) - staged) * ms:.2f} |"
+    )
+    print(f"| **article_process total** (page already stored) | **{common.median(totals) * ms:.2f}** |")
+    print(f"| floor's extraction: trafilatura.extract, defaults | {common.median(defaults) * ms:.2f} |")
+    print(f"| feed poll, per item: services.store_entries (insert + history row, savepoint) | {store * ms:.2f} |")
+    print(
+        f"\nQueries per article_process: median {common.median(queries):.0f} (min {min(queries)}, max {max(queries)})"
+    )
+
+
+def candidate_lookup(sample: int) -> dict[str, float]:
+    """Medians of find_story's parts: its band-key query through the ORM (a 32-term OR built, compiled and run),
+    the same SQL run directly, and the band keys it computes again after fingerprint_article did."""
+    from django.db import connection
+
+    from news.models import Article
+    from news.pipeline import dedupe
+
+    orm, raw, keys_again = [], [], []
+    for article in Article.objects.order_by("id")[:sample]:
+        started = time.perf_counter()
+        keys = dedupe.lsh_keys(article.text)
+        keys_again.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        dedupe._candidate_ids(article, keys)
+        orm.append(time.perf_counter() - started)
+        captured: list[tuple[str, tuple]] = []
+
+        def capture(execute, sql, params, many, context, captured=captured):
+            captured.append((sql, params))
+            return execute(sql, params, many, context)
+
+        with connection.execute_wrapper(capture):
+            dedupe._candidate_ids(article, keys)
+        started = time.perf_counter()
+        with connection.cursor() as cursor:
+            cursor.execute(*captured[0])
+            cursor.fetchall()
+        raw.append(time.perf_counter() - started)
+    return {
+        "candidate query via the ORM (Q objects built, compiled, run)": common.median(orm),
+        "the same SQL, run directly": common.median(raw),
+        "band keys computed again (normalise, shingles, MinHash)": common.median(keys_again),
+    }
+
+
+def store_entries_per_item(origin: str) -> float:
+    """Seconds per item of storing a feed's new items (a new feed, new URLs; rolled back afterwards)."""
+    from django.db import transaction
+
+    from news import services
+    from news.models import Feed
+    from news.pipeline.http import fetch
+    from news.pipeline.parse import parse_feed
+
+    feed_url = Feed.objects.order_by("id").values_list("url", flat=True).first()
+    parsed = parse_feed(fetch(feed_url).body)
+    renamed = [replace(entry, link=f"{entry.link}?copy=1", guid=f"{entry.guid}-copy") for entry in parsed.entries]
+    with transaction.atomic():
+        feed = Feed.objects.create(url=f"{origin}/breakdown.xml")
+        started = time.perf_counter()
+        services.store_entries(feed=feed, parsed=replace(parsed, entries=renamed))
+        seconds = time.perf_counter() - started
+        transaction.set_rollback(True)
+    return seconds / len(renamed)
+
+
+def sanity(log_path: Path) -> None:
+    from django.db.models import Count, F
+
+    from news.models import Article, Mention, Suggestion
+
+    states = dict(
+        Article.objects.values_list("processing_state").annotate(n=Count("id")).values_list("processing_state", "n")
+    )
+    articles = Article.objects.count()
+    mentions = Mention.objects.count()
+    with_suggestions = Suggestion.objects.values("article").distinct().count()
+    stories = Article.objects.filter(story_id=F("id")).count()
+    print(
+        f"\nLast pipeline run: {articles} articles {states}, {mentions / max(articles, 1):.1f} mentions per article, "
+        f"{with_suggestions} with suggestions, {stories} stories"
+    )
+    for row in Article.objects.filter(processing_state=Article.ProcessingState.FAILED)[:3]:
+        print(f"  failed: {row.url}: {row.processing_error[:200]}")
+    log = log_path.read_text(errors="replace")
+    print(f"Worker log, every run: {log.count(' succeeded in ')} tasks succeeded, {log.count(' retry: ')} retried")
+    runtimes: dict[str, list[float]] = {"news.tasks.process_article": [], "news.tasks.poll_feed": []}
+    for line in log.splitlines():
+        if '"runtime"' in line and line.startswith("{"):
+            data = json.loads(line).get("data", {})
+            runtimes.get(data.get("name"), []).append(float(data["runtime"]))
+    process, poll = runtimes["news.tasks.process_article"], runtimes["news.tasks.poll_feed"]
+    if process and poll:
+        print(
+            f"Task run times in the worker (Celery's own measure, every run): process_article median "
+            f"{common.median(process) * 1000:.1f} ms, poll_feed median {common.median(poll) * 1000:.0f} ms per feed"
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--articles", type=int, default=300)
+    parser.add_argument("--per-feed", type=int, default=50, help="items per feed (INGEST_MAX_ENTRIES is 200)")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--breakdown", type=int, default=50, help="articles re-processed with stage timings; 0: none")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--worker-log", type=Path, help="keep the worker's log here")
+    parser.add_argument("--pool", default="prefork", choices=["prefork", "solo"], help="the worker's pool")
+    arguments = parser.parse_args()
+    common.exit_cleanly_on_signals()
+
+    import redis
+
+    directory = Path(tempfile.mkdtemp(prefix="bench-throughput-"))
+    broker = redis.Redis.from_url(common.REDIS_URL)
+    try:
+        broker.flushdb()
+        # Actors first (they shape the articles): Django without the allowed host for now.
+        env = common.setup_django(redis_url=common.REDIS_URL)
+        actors = common.ensure_actors(total=200, seed=arguments.seed)
+        writer = common.NewsWriter(actors, seed=arguments.seed)
+        warm_paths = write_site(directory, writer, articles=WARM_UP_ARTICLES, per_feed=WARM_UP_ARTICLES, prefix="warm")
+        feed_paths = write_site(
+            directory, writer, articles=arguments.articles, per_feed=arguments.per_feed, prefix="bench"
+        )
+        with common.page_server(directory) as host:
+            from django.conf import settings
+
+            origin = f"http://{host}"
+            settings.INGEST_ALLOWED_HOSTS = [host]
+            env["INGEST_ALLOWED_HOSTS"] = host
+            log_path = directory / "worker.log"
+            timeout = max(120.0, arguments.articles * 1.0)
+            with celery_worker(env, log_path, arguments.pool):
+                run_pipeline(origin, warm_paths, WARM_UP_ARTICLES, log_path, timeout)
+                run_floor(origin, warm_paths)
+                pipeline_times, floor_times = [], []
+                for number in range(arguments.rounds):
+                    order = ("pipeline", "floor") if number % 2 == 0 else ("floor", "pipeline")
+                    for which in order:
+                        if which == "pipeline":
+                            seconds = run_pipeline(origin, feed_paths, arguments.articles, log_path, timeout)
+                            pipeline_times.append(seconds)
+                        else:
+                            seconds, count = run_floor(origin, feed_paths)
+                            if count != arguments.articles:
+                                raise RuntimeError(f"the floor stored {count} articles, not {arguments.articles}")
+                            floor_times.append(seconds)
+                    print(
+                        f"round {number + 1}: pipeline {pipeline_times[-1]:.2f} s, floor {floor_times[-1]:.2f} s, "
+                        f"ratio {pipeline_times[-1] / floor_times[-1]:.2f}",
+                        flush=True,
+                    )
+                if order[-1] == "floor":  # the checks and the breakdown read the pipeline's articles
+                    run_pipeline(origin, feed_paths, arguments.articles, log_path, timeout)
+            report(arguments, pipeline_times, floor_times)
+            sanity(log_path)
+            if arguments.breakdown:
+                breakdown(origin, arguments.breakdown)
+            common.truncate_news()
+    finally:
+        broker.flushdb()
+        broker.close()
+        if arguments.worker_log and (directory / "worker.log").exists():
+            shutil.copyfile(directory / "worker.log", arguments.worker_log)
+        shutil.rmtree(directory, ignore_errors=True)
+
+
+def report(arguments: argparse.Namespace, pipeline_times: list[float], floor_times: list[float]) -> None:
+    n = arguments.articles
+    pipeline, floor = common.median(pipeline_times), common.median(floor_times)
+    ratios = [p / f for p, f in zip(pipeline_times, floor_times, strict=True)]
+    print(f"\n{n} articles in {-(-n // arguments.per_feed)} feeds, {arguments.rounds} rounds, medians:\n")
+    print("| run | seconds | articles/s | ms/article |")
+    print("| --- | ---: | ---: | ---: |")
+    for label, seconds in (
+        ("pipeline: 1 Celery worker, concurrency 1", pipeline),
+        ("floor: fetch + feedparser + trafilatura + bulk insert", floor),
+    ):
+        print(f"| {label} | {seconds:.2f} | {n / seconds:.1f} | {seconds / n * 1000:.1f} |")
+    verdict = "met" if pipeline / floor <= 1.3 else f"missed by {pipeline / floor / 1.3:.2f}x"
+    print(
+        f"\nPipeline / floor: {pipeline / floor:.2f}x (median of per-round ratios {common.median(ratios):.2f}x; "
+        f"target <= 1.3x: {verdict})"
+    )
+
+
+if __name__ == "__main__":
+    main()
