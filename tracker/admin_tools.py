@@ -8,6 +8,7 @@ object, so a change form costs the same whatever the number of rows.
 
 import csv
 
+from django import forms
 from django.contrib import admin
 from django.contrib.admin.options import InlineModelAdmin
 from django.contrib.admin.widgets import AutocompleteSelect
@@ -16,7 +17,10 @@ from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.forms import BaseModelForm, ModelForm
 from django.http import StreamingHttpResponse
+from django.utils.dateparse import parse_datetime
 from simple_history.admin import SimpleHistoryAdmin
+
+from tracker.api.conditional import record_claim
 
 
 class PreloadedAutocompleteSelect(AutocompleteSelect):
@@ -110,16 +114,73 @@ def export_csv(modeladmin, request, queryset):
     return response
 
 
+VERSION_FIELD = "record_version"
+STALE_SAVE = (
+    "This record was changed by someone else since you opened it; reload the page to see their "
+    "changes, then make yours again."
+)
+
+
+def versioned_form(form_class: type[BaseModelForm], *, shown_version=None) -> type[BaseModelForm]:
+    """`form_class` with a hidden field carrying the record's `updated_at` as the page showed it.
+
+    Saving checks it against the row with a conditional UPDATE (tracker.api.conditional.record_claim),
+    inside the admin's transaction, so of two people saving the same version the second is refused
+    with a form error and nothing of theirs is written. `shown_version` is the version a revert page
+    shows (the current row's, not the old version's being reverted to)."""
+
+    class VersionedForm(form_class):
+        record_version = forms.CharField(widget=forms.HiddenInput, required=False)
+
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            version = shown_version or getattr(self.instance, "updated_at", None)
+            if self.instance.pk is not None and version is not None:
+                self.initial[VERSION_FIELD] = version.isoformat()
+
+        def clean(self):
+            cleaned = super().clean()
+            if self.instance.pk is None:
+                return cleaned
+            version = parse_datetime(self.cleaned_data.get(VERSION_FIELD) or "")
+            if version is None or not record_claim(self.instance, version=version):
+                raise forms.ValidationError(STALE_SAVE, code="stale")
+            return cleaned
+
+    VersionedForm.__name__ = VersionedForm.__qualname__ = f"Versioned{form_class.__name__}"
+    return VersionedForm
+
+
 class RecordAdmin(PreloadingMixin, SimpleHistoryAdmin):
-    """Base for every core record: history (view and revert), preloaded autocompletes, CSV export."""
+    """Base for every core record: history (view and revert), preloaded autocompletes, CSV export, and
+    change forms that refuse a stale save (see `versioned_form`)."""
 
     actions = (export_csv,)
     show_full_result_count = False
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if obj is not None and obj.pk is not None and self.has_change_permission(request, obj):
+            base = kwargs.get("form", self.form)
+            kwargs["form"] = versioned_form(base, shown_version=getattr(request, "current_record_version", None))
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or obj.pk is None or VERSION_FIELD in admin.utils.flatten_fieldsets(fieldsets):
+            return fieldsets
+        if not self.has_change_permission(request, obj):
+            return fieldsets  # a read-only page saves nothing
+        (name, options), *rest = fieldsets
+        return [(name, {**options, "fields": (*options["fields"], VERSION_FIELD)}), *rest]
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         # simple_history lets anyone who may *view* history POST a revert; reverting is a change.
         if request.method == "POST" and not self.has_change_permission(request, self.get_object(request, object_id)):
             raise PermissionDenied
+        # The revert form edits an old version: the version to check is the current row's.
+        request.current_record_version = (
+            self.model._base_manager.filter(pk=object_id).values_list("updated_at", flat=True).first()
+        )
         return super().history_form_view(request, object_id, version_id, extra_context)
 
 

@@ -5,7 +5,8 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from news import services as news_services
-from tracker.api.views import RecordViewSet
+from tracker.api.conditional import ConditionalMixin
+from tracker.api.views import RecordViewSet, SyncedListMixin
 
 from . import filters, selectors, serializers, services
 
@@ -43,7 +44,12 @@ class FeedViewSet(RecordViewSet):
 
 
 class ArticleViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.DestroyModelMixin, viewsets.GenericViewSet
+    ConditionalMixin,
+    SyncedListMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet,
 ):
     """Ingested articles with their detected mentions, suggested records and duplicate links.
 

@@ -47,3 +47,18 @@ def exception_handler(exc, context):
     elif isinstance(exc, IntegrityError):
         exc = Conflict("The write conflicts with an existing record (a unique value is taken); try again.")
     return drf_exception_handler(exc, context)
+
+
+class PreconditionFailed(exceptions.APIException):
+    status_code = status.HTTP_412_PRECONDITION_FAILED
+    default_code = "precondition_failed"
+    default_detail = "The record changed since you read it; read it again (new ETag) and redo your change."
+
+
+class PreconditionRequired(exceptions.APIException):
+    status_code = status.HTTP_428_PRECONDITION_REQUIRED
+    default_code = "precondition_required"
+    default_detail = (
+        "Say which version you are changing: send If-Match with the ETag of your last read "
+        "(or `updated_at` as you read it in the body)."
+    )

@@ -7,8 +7,11 @@ Filters that name a record (`actor`, `track`…) take its id or its slug.
 
 import django_filters
 from django.db.models import F, Q
+from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework.exceptions import ValidationError
 from rest_framework.filters import OrderingFilter
+from rest_framework.negotiation import DefaultContentNegotiation
+from rest_framework.settings import api_settings
 
 
 class StrictOrderingFilter(OrderingFilter):
@@ -67,3 +70,31 @@ class IdOrSlugFilter(django_filters.CharFilter):
         if not value:
             return qs
         return qs.filter(id_or_slug(self.field_name, value.strip()))
+
+
+def _chosen_format(request, view) -> str | None:
+    """The `?format=` value when it names an output format (csv, json-stream), else None."""
+    value = request.query_params.get(api_settings.URL_FORMAT_OVERRIDE)
+    formats = {renderer.format for renderer in view.get_renderers()} | {"csv", "json-stream"}
+    return value if value in formats else None
+
+
+class RecordFilterBackend(DjangoFilterBackend):
+    """django-filter's backend, leaving out `format` when it chooses an output format (meetings have a
+    `format` filter of their own, which still works with any other value)."""
+
+    def get_filterset_kwargs(self, request, queryset, view):
+        kwargs = super().get_filterset_kwargs(request, queryset, view)
+        if _chosen_format(request, view) is not None:
+            data = kwargs["data"].copy()
+            data.pop(api_settings.URL_FORMAT_OVERRIDE, None)
+            kwargs["data"] = data
+        return kwargs
+
+
+class FormatNegotiation(DefaultContentNegotiation):
+    """`?format=` chooses a renderer only when it names one; another value is left to the filters
+    (DRF's own negotiation answers 404 to it)."""
+
+    def filter_renderers(self, renderers, format):
+        return [renderer for renderer in renderers if renderer.format == format] or renderers

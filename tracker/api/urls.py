@@ -7,6 +7,7 @@ package), never from a CDN, so they work offline.
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from .sync import DeletionsView
 from .views import LogoutAllView, LogoutView, MeView, OfflineRedocView, TokenCreateView
 
 app_name = "api"
@@ -16,8 +17,10 @@ v1 = [
     path("auth/logout/", LogoutView.as_view(), name="token-logout"),
     path("auth/logout-all/", LogoutAllView.as_view(), name="token-logout-all"),
     path("auth/me/", MeView.as_view(), name="me"),
+    path("deletions/", DeletionsView.as_view(), name="deletions"),
     path("", include("actors.api.urls")),
     path("", include("negotiations.api.urls")),
+    path("", include("negotiations.api.dashboard_urls")),
     path("", include("news.api.urls")),
 ]
 

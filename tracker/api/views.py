@@ -13,15 +13,27 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from .conditional import VERSION_FIELD, ConditionalMixin, record_etag
+from .filters import FormatNegotiation, RecordFilterBackend, StrictOrderingFilter
 from .serializers import StrictSerializer
 from .services import record_save, token_issue
+from .sync import UpdatedSinceFilter
 from .throttling import AddressRateThrottle, LoginRateThrottle
 
 
-class RecordViewSet(viewsets.ModelViewSet):
+class SyncedListMixin:
+    """Lists every resource shares: the filters plus `updated_since` (tracker/api/sync.py), and
+    `?format=` read as an output format only when it names one (tracker/api/export.py)."""
+
+    filter_backends = [RecordFilterBackend, StrictOrderingFilter, UpdatedSinceFilter]
+    content_negotiation_class = FormatNegotiation
+
+
+class RecordViewSet(ConditionalMixin, SyncedListMixin, viewsets.ModelViewSet):
     """Reads through the selector in `get_queryset`; writes validated by `input_serializer_class` and
     done by `write()` (a service call); every response is the output serializer (`serializer_class`)
-    of the record read back through the selector, so a write answers exactly what a read would."""
+    of the record read back through the selector, so a write answers exactly what a read would.
+    Reads carry validators and writes check the version they change (tracker/api/conditional.py)."""
 
     input_serializer_class: type[serializers.Serializer]
     http_method_names = ["get", "post", "put", "patch", "delete", "head", "options"]
@@ -31,8 +43,11 @@ class RecordViewSet(viewsets.ModelViewSet):
         return record_save(instance=instance or self.get_queryset().model(), fields=data)
 
     def validated_input(self, *, instance=None, partial: bool = False) -> dict:
+        data = self.request.data
+        if instance is not None and isinstance(data, dict) and VERSION_FIELD in data:
+            data = {key: value for key, value in data.items() if key != VERSION_FIELD}  # the version, checked
         serializer = self.input_serializer_class(
-            instance=instance, data=self.request.data, partial=partial, context=self.get_serializer_context()
+            instance=instance, data=data, partial=partial, context=self.get_serializer_context()
         )
         serializer.is_valid(raise_exception=True)
         return serializer.validated_data
@@ -47,8 +62,11 @@ class RecordViewSet(viewsets.ModelViewSet):
     def update(self, request, *args, **kwargs):
         partial = kwargs.pop("partial", False)
         instance = self.get_object()
+        self.claim_for_write(request, instance)
         instance = self.write(instance=instance, data=self.validated_input(instance=instance, partial=partial))
-        return Response(self.output(instance))
+        response = Response(self.output(instance))
+        response["ETag"] = record_etag(instance)
+        return response
 
 
 class TokenRequestSerializer(StrictSerializer):

@@ -1,0 +1,264 @@
+"""Read-only endpoints that dashboards need beyond the resources: the timeline, the sticking-point board
+and the proposals' states (both "as of" any day), a term-by-term comparison of two proposal versions,
+how often pairs of actors met, and the upcoming meetings as an iCalendar feed.
+
+Each view parses its query parameters with a serializer (a bad value is a 400 naming the parameter),
+calls one selector of negotiations/selectors.py and renders its rows. Reading needs the `view`
+permission of every kind of record the answer shows, so the roles rule here as on the resources.
+"""
+
+import datetime
+from zoneinfo import ZoneInfo
+
+import icalendar
+from django.db.models import Model, Prefetch
+from django.http import HttpResponse
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import serializers
+from rest_framework.renderers import BaseRenderer, JSONRenderer
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from actors.models import Actor
+from negotiations import selectors
+from negotiations.models import (
+    Meeting,
+    Participant,
+    Position,
+    Proposal,
+    ProposalEvent,
+    StickingPoint,
+    StickingPointStatus,
+    Term,
+    Track,
+)
+from negotiations.models import Response as ProposalResponse
+from tracker.api.permissions import RolePermissions, model_permission
+
+from . import dashboard_serializers as s
+
+BAD_REQUEST = OpenApiResponse(description="A parameter is invalid; the body names it.")
+TAGS = ["dashboards"]
+CALENDAR_PRODUCT = "-//Ceasefire negotiation tracker//Upcoming meetings//EN"
+CALENDAR_UID_DOMAIN = "ceasefire-tracker"
+
+
+class DashboardPermissions(RolePermissions):
+    """The role rule of the view's model, plus `view` on each model in the view's `read_models`."""
+
+    def required_permissions(self, request, view) -> list[str]:
+        extra = {model_permission(model, "view") for model in getattr(view, "read_models", ())}
+        return sorted({*super().required_permissions(request, view), *extra})
+
+
+class DashboardView(APIView):
+    """A GET-only view; `model` decides the role check (with `read_models`), `query_serializer_class`
+    (where the view takes parameters) parses the query string."""
+
+    permission_classes = [DashboardPermissions]
+    model: type[Model]
+    read_models: tuple[type[Model], ...] = ()
+    query_serializer_class: type[serializers.Serializer]
+
+    def get_queryset(self):
+        return self.model.objects.none()
+
+    def query(self) -> dict:
+        serializer = self.query_serializer_class(data=self.request.query_params)
+        serializer.is_valid(raise_exception=True)
+        return serializer.validated_data
+
+
+def _start_of(day: datetime.date | None) -> datetime.datetime | None:
+    return datetime.datetime.combine(day, datetime.time.min, tzinfo=datetime.UTC) if day else None
+
+
+def _end_of(day: datetime.date | None) -> datetime.datetime | None:
+    return datetime.datetime.combine(day, datetime.time.max, tzinfo=datetime.UTC) if day else None
+
+
+class TimelineView(DashboardView):
+    """Meetings, proposal events, responses, sticking-point status changes and positions, merged in date
+    order (on one day: meetings, events, responses, status changes, positions)."""
+
+    model = Meeting
+    read_models = (ProposalEvent, ProposalResponse, StickingPointStatus, Position)
+    query_serializer_class = s.TimelineQuerySerializer
+
+    @extend_schema(
+        parameters=[s.TimelineQuerySerializer],
+        responses={200: s.TimelineEntrySerializer(many=True), 400: BAD_REQUEST},
+        tags=TAGS,
+    )
+    def get(self, request):
+        query = self.query()
+        entries = selectors.timeline(
+            since=query.get("date_from"),
+            until=query.get("date_to"),
+            track=query.get("track"),
+            actor=query.get("actor"),
+            limit=query["limit"],
+        )
+        return Response(s.TimelineEntrySerializer(entries, many=True, context={"request": request}).data)
+
+
+class StickingPointBoardView(DashboardView):
+    """Every sticking point with its status and each party's latest position, as it stood on `as_of`."""
+
+    model = StickingPoint
+    read_models = (StickingPointStatus, Position, Actor, Track)
+    query_serializer_class = s.AsOfQuerySerializer
+
+    @extend_schema(
+        parameters=[s.AsOfQuerySerializer],
+        responses={200: s.BoardRowSerializer(many=True), 400: BAD_REQUEST},
+        tags=TAGS,
+    )
+    def get(self, request):
+        query = self.query()
+        points = StickingPoint.objects.all()
+        if query.get("track") is not None:
+            points = points.filter(track=query["track"])
+        rows = selectors.sticking_point_board(points, as_of=query.get("as_of"))
+        return Response(s.BoardRowSerializer(rows, many=True).data)
+
+
+class ProposalStatesView(DashboardView):
+    """Every proposal's status (from its latest event, or superseded), as it stood on `as_of`."""
+
+    model = Proposal
+    read_models = (ProposalEvent,)
+    query_serializer_class = s.AsOfQuerySerializer
+
+    @extend_schema(
+        parameters=[s.AsOfQuerySerializer],
+        responses={200: s.ProposalStateSerializer(many=True), 400: BAD_REQUEST},
+        tags=TAGS,
+    )
+    def get(self, request):
+        query = self.query()
+        proposals = Proposal.objects.all()
+        if query.get("track") is not None:
+            proposals = proposals.filter(track=query["track"])
+        rows = selectors.proposals_with_status(proposals, as_of=query.get("as_of")).order_by("title", "id")
+        return Response(s.ProposalStateSerializer(rows, many=True).data)
+
+
+class ProposalComparisonView(DashboardView):
+    """Two versions of a proposal term by term (matched on the term's key), in the later version's order."""
+
+    model = Proposal
+    read_models = (Term,)
+    query_serializer_class = s.ComparisonQuerySerializer
+
+    @extend_schema(
+        parameters=[s.ComparisonQuerySerializer],
+        responses={200: s.TermChangeSerializer(many=True), 400: BAD_REQUEST},
+        tags=TAGS,
+    )
+    def get(self, request):
+        query = self.query()
+        rows = selectors.proposal_comparison(query["before"], query["after"])
+        return Response(s.TermChangeSerializer(rows, many=True).data)
+
+
+class MeetingPairsView(DashboardView):
+    """How often each pair of actors met in the period (held or scheduled meetings), most first."""
+
+    model = Meeting
+    read_models = (Participant, Actor)
+    query_serializer_class = s.MeetingPairsQuerySerializer
+
+    @extend_schema(
+        parameters=[s.MeetingPairsQuerySerializer],
+        responses={200: s.MeetingPairSerializer(many=True), 400: BAD_REQUEST},
+        tags=TAGS,
+    )
+    def get(self, request):
+        query = self.query()
+        actor = query.get("actor")
+        pairs = selectors.meeting_pairs(
+            since=_start_of(query.get("date_from")),
+            until=_end_of(query.get("date_to")),
+            actor=actor,
+            track=query.get("track"),
+        )
+        if actor is not None:
+            # The selector keeps every pair at the actor's meetings (co-attendees too); `actor` asks
+            # for the actor's own pairs, whose counts it already gives right.
+            pairs = [pair for pair in pairs if actor.pk in (pair.first.pk, pair.second.pk)]
+        return Response(s.MeetingPairSerializer(pairs, many=True).data)
+
+
+class ICalendarRenderer(BaseRenderer):
+    """text/calendar: the view hands over the finished calendar; an error shows its message as text."""
+
+    media_type = "text/calendar"
+    format = "ics"
+    charset = "utf-8"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        if isinstance(data, bytes):
+            return data
+        return str(data.get("detail", data) if isinstance(data, dict) else data).encode()
+
+
+def upcoming_meetings(*, today: datetime.date):
+    """Scheduled meetings starting today (UTC) or later, with their participants, earliest first."""
+    participants = Participant.objects.select_related("actor").order_by("id")
+    return (
+        Meeting.objects.filter(status=Meeting.Status.SCHEDULED, starts_at__date__gte=today)
+        .prefetch_related(Prefetch("participant_rows", queryset=participants))
+        .order_by("starts_at", "id")
+    )
+
+
+def meeting_event(meeting: Meeting) -> icalendar.Event:
+    """One VEVENT: a stable UID per meeting; times in UTC, or the local day(s) when only the day is known."""
+    event = icalendar.Event()
+    event.add("uid", f"meeting-{meeting.pk}@{CALENDAR_UID_DOMAIN}")
+    event.add("dtstamp", meeting.updated_at.astimezone(datetime.UTC))
+    event.add("summary", meeting.title)
+    if meeting.time_known:
+        event.add("dtstart", meeting.starts_at.astimezone(datetime.UTC))
+        if meeting.ends_at is not None:
+            event.add("dtend", meeting.ends_at.astimezone(datetime.UTC))
+    else:
+        zone = ZoneInfo(meeting.time_zone)
+        first_day = meeting.starts_at.astimezone(zone).date()
+        last_day = meeting.ends_at.astimezone(zone).date() if meeting.ends_at is not None else first_day
+        event.add("dtstart", first_day)
+        event.add("dtend", last_day + datetime.timedelta(days=1))
+    if meeting.location:
+        event.add("location", meeting.location)
+    participants = ", ".join(row.actor.name for row in meeting.participant_rows.all())
+    description = "\n\n".join(part for part in (meeting.summary, participants and f"With: {participants}") if part)
+    if description:
+        event.add("description", description)
+    event.add("status", "CONFIRMED")
+    return event
+
+
+class UpcomingMeetingsCalendarView(DashboardView):
+    """Scheduled meetings from today (UTC) on, as an iCalendar feed a calendar can subscribe to (with a
+    token: `Authorization: Token …`). Meetings whose time is not known are all-day events."""
+
+    model = Meeting
+    read_models = (Participant, Actor)
+    # The feed itself is always text/calendar; errors are JSON unless the client asks for text/calendar only.
+    renderer_classes = [JSONRenderer, ICalendarRenderer]
+
+    @extend_schema(
+        responses={(200, "text/calendar"): OpenApiTypes.STR},
+        tags=TAGS,
+    )
+    def get(self, request):
+        calendar = icalendar.Calendar()
+        calendar.add("prodid", CALENDAR_PRODUCT)
+        calendar.add("version", "2.0")
+        calendar.add("x-wr-calname", "Upcoming meetings")
+        for meeting in upcoming_meetings(today=timezone.now().date()):
+            calendar.add_component(meeting_event(meeting))
+        return HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
