@@ -229,6 +229,9 @@ REST_FRAMEWORK = {
     "COERCE_DECIMAL_TO_STRING": False,
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
+# Every API update or delete must name the version it read (If-Match, or updated_at in the body):
+# a write without one is a 428, so no client overwrites a change it never saw.
+API_REQUIRE_WRITE_PRECONDITION = env.bool("API_REQUIRE_WRITE_PRECONDITION", default=True)
 REST_KNOX = {
     "TOKEN_TTL": datetime.timedelta(days=env.int("API_TOKEN_TTL_DAYS", default=30)),
     "AUTH_HEADER_PREFIX": "Token",

@@ -125,3 +125,10 @@ def test_deleting_an_actor_other_records_use_is_a_conflict(client_for):
     assert response.status_code == status.HTTP_409_CONFLICT
     assert "participants" in response.json()["detail"]
     assert Actor.objects.filter(pk=actor.pk).exists()
+
+
+@pytest.fixture(autouse=True)
+def writes_without_a_version(settings):
+    """These tests are about what a write does, not about versions: tests/api/test_conditional.py covers If-Match,
+    412 and the 428 a write without a version gets by default."""
+    settings.API_REQUIRE_WRITE_PRECONDITION = False

@@ -115,8 +115,8 @@ def test_the_version_may_come_as_updated_at_in_the_body(client_for):
     assert gone.status_code == status.HTTP_204_NO_CONTENT
 
 
-def test_with_preconditions_required_a_write_naming_no_version_is_a_428(client_for, settings):
-    settings.API_REQUIRE_WRITE_PRECONDITION = True
+def test_by_default_a_write_naming_no_version_is_a_428(client_for, settings):
+    assert settings.API_REQUIRE_WRITE_PRECONDITION is True  # the shipped default, not a test override
     meeting = f.MeetingFactory(title="Doha round")
     article = f.ArticleFactory()
     client = client_for("administrator")

@@ -269,3 +269,10 @@ def test_a_put_needs_every_required_field(analyst):
         "starts_at": ["This field is required."],
     }
     assert meeting.starts_at == datetime.datetime(2025, 7, 7, 22, 30, tzinfo=datetime.UTC)
+
+
+@pytest.fixture(autouse=True)
+def writes_without_a_version(settings):
+    """These tests are about what a write does, not about versions: tests/api/test_conditional.py covers If-Match,
+    412 and the 428 a write without a version gets by default."""
+    settings.API_REQUIRE_WRITE_PRECONDITION = False

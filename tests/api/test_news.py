@@ -192,3 +192,10 @@ def test_articles_arrive_by_ingestion_only(editor):
     assert send(editor, "post", reverse("api:article-list"), {"title": "x"}).status_code == 405
     url = reverse("api:article-detail", args=[article.pk])
     assert send(editor, "patch", url, {"review_state": "accepted"}).status_code == 405
+
+
+@pytest.fixture(autouse=True)
+def writes_without_a_version(settings):
+    """These tests are about what a write does, not about versions: tests/api/test_conditional.py covers If-Match,
+    412 and the 428 a write without a version gets by default."""
+    settings.API_REQUIRE_WRITE_PRECONDITION = False

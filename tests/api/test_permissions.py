@@ -175,3 +175,10 @@ def test_read_only_fields_cannot_be_written_by_anyone(client_for, records):
     refused = send(client, "patch", feed, {"consecutive_errors": 0, "url": "http://127.0.0.1:9/other"})
     assert refused.status_code == status.HTTP_400_BAD_REQUEST
     assert set(refused.json()) == {"consecutive_errors", "url"}
+
+
+@pytest.fixture(autouse=True)
+def writes_without_a_version(settings):
+    """These tests are about what a write does, not about versions: tests/api/test_conditional.py covers If-Match,
+    412 and the 428 a write without a version gets by default."""
+    settings.API_REQUIRE_WRITE_PRECONDITION = False

@@ -17,7 +17,7 @@ stale version is a 412. The check and the write are one step: the write first cl
 conditional UPDATE (`WHERE id = … AND updated_at = <the version checked>`), which on PostgreSQL also
 locks the row until the request's transaction ends, so of two writers holding the same version the
 second finds the version changed and gets a 412 — never a silent overwrite. With
-`API_REQUIRE_WRITE_PRECONDITION = True` in the settings, a write naming no version is a 428.
+`API_REQUIRE_WRITE_PRECONDITION` (on by default), a write naming no version is a 428.
 """
 
 import datetime

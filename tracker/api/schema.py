@@ -54,7 +54,7 @@ class AutoSchema(SpectacularAutoSchema):
                     "If-Match",
                     "The ETag of your last read of this record. Every update and delete names the version "
                     "it changes: this header, or `updated_at` (as read) in the body. A stale version is a 412; "
-                    "with API_REQUIRE_WRITE_PRECONDITION on, naming none is a 428.",
+                    "naming none is a 428 (unless API_REQUIRE_WRITE_PRECONDITION is turned off).",
                 )
             )
             responses["412"] = {"description": "Precondition failed: the record changed since you read it."}
