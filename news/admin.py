@@ -120,10 +120,11 @@ class FeedAdmin(RecordAdmin):
         if change:
             return super().save_model(request, obj, form, change)
         feed, summary = services.feed_add(
-            url=form.cleaned_data["url"], poll_interval=form.cleaned_data["poll_interval"], preview=form.preview
+            url=form.cleaned_data["url"],
+            poll_interval=form.cleaned_data["poll_interval"],
+            active=form.cleaned_data["active"],
+            preview=form.preview,
         )
-        if not form.cleaned_data["active"]:
-            Feed.objects.filter(pk=feed.pk).update(active=False)
         obj.pk = feed.pk
         obj.refresh_from_db()
         for article_id in summary.to_process:

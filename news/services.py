@@ -72,7 +72,11 @@ def feed_preview(*, url: str) -> FeedPreview:
 
 
 def feed_add(
-    *, url: str, poll_interval: datetime.timedelta | None = None, preview: FeedPreview | None = None
+    *,
+    url: str,
+    poll_interval: datetime.timedelta | None = None,
+    active: bool = True,
+    preview: FeedPreview | None = None,
 ) -> tuple[Feed, StoreSummary]:
     """Add a feed with one request to its site: the response describes the feed and brings its first items."""
     started = timezone.now()
@@ -86,6 +90,7 @@ def feed_add(
                 "site_url": parsed.link if parsed.link.startswith(("http://", "https://")) else "",
                 "language": parsed.language,
                 "poll_interval": poll_interval or datetime.timedelta(hours=1),
+                "active": active,
             },
         )
         summary = store_entries(feed=feed, parsed=parsed)

@@ -14,11 +14,9 @@ def feed_add_by_url(*, url: str, poll_interval: datetime.timedelta | None = None
     """Fetch the feed once: the response validates it, names it and brings its first items, which are
     queued for processing once the transaction commits. A feed that cannot be read is a 400 on `url`."""
     try:
-        feed, summary = services.feed_add(url=url, poll_interval=poll_interval)
+        feed, summary = services.feed_add(url=url, poll_interval=poll_interval, active=active)
     except services.FeedError as error:
         raise ValidationError({"url": [str(error)]}) from error
-    if not active:
-        Feed.objects.filter(pk=feed.pk).update(active=False)
     for article_id in summary.to_process:
         tasks.enqueue(tasks.process_article, article_id)
     return feed

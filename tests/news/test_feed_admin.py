@@ -47,3 +47,14 @@ def test_feed_health_is_shown_in_the_list(client_for, http_server):
     Feed.objects.update(consecutive_errors=3, last_error="HTTP 503 from the server")
     page = client_for("viewer").get(reverse("admin:news_feed_changelist")).content.decode()
     assert "failing ×3: HTTP 503 from the server" in page
+
+
+def test_a_feed_can_be_added_inactive(client_for, http_server):
+    http_server.route(
+        "/feed.xml", body=feeds.rss([{"guid": "1", "title": "T", "link": http_server.url("/a")}]).encode()
+    )
+    response = client_for("editor").post(
+        reverse("admin:news_feed_add"), {"url": http_server.url("/feed.xml"), "poll_interval": "00:30:00"}
+    )
+    assert response.status_code == 302
+    assert Feed.objects.get().active is False
