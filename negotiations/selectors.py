@@ -142,8 +142,12 @@ def meeting_pairs(
         meetings = meetings.filter(starts_at__lte=until)
     if track is not None:
         meetings = meetings.filter(tracks=track)
+    # One filter() call, so the actor condition applies to the same participant join as the pair.
+    same_meeting = Q(meeting__in=meetings, meeting__participant_rows__actor_id__gt=F("actor_id"))
+    if actor is not None:
+        same_meeting &= Q(actor_id=actor.pk) | Q(meeting__participant_rows__actor_id=actor.pk)
     pairs = (
-        Participant.objects.filter(meeting__in=meetings, meeting__participant_rows__actor_id__gt=F("actor_id"))
+        Participant.objects.filter(same_meeting)
         .values(first_id=F("actor_id"), second_id=F("meeting__participant_rows__actor_id"))
         .annotate(
             meetings=Count("meeting", distinct=True),
@@ -152,8 +156,6 @@ def meeting_pairs(
         )
         .order_by("-meetings", "first_id", "second_id")
     )
-    if actor is not None:
-        pairs = pairs.filter(Q(actor_id=actor.pk) | Q(meeting__participant_rows__actor_id=actor.pk))
     rows = list(pairs)
     actors = Actor.objects.in_bulk({row["first_id"] for row in rows} | {row["second_id"] for row in rows})
     return [

@@ -46,8 +46,10 @@ def test_meeting_pairs_count_each_meeting_once_and_skip_cancelled_ones():
     counts = {(p.first.name, p.second.name): p.meetings for p in selectors.meeting_pairs()}
     assert counts == {("A", "B"): 4, ("A", "C"): 1, ("B", "C"): 1}
     with CaptureQueriesContext(connection) as queries:
-        selectors.meeting_pairs(actor=c)
+        theirs = selectors.meeting_pairs(actor=c)
     assert len(queries) == 2  # the pairs, then their actors
+    # Only C's own pairs: A and B sat with C once, but that pair is not C's.
+    assert {(p.first.name, p.second.name): p.meetings for p in theirs} == {("A", "C"): 1, ("B", "C"): 1}
 
 
 def test_two_proposal_versions_compared_term_by_term():
