@@ -15,12 +15,27 @@ from negotiations.models import (
     Response,
     StickingPoint,
     StickingPointStatus,
+    Term,
     Track,
     TrackActor,
 )
+from tracker import search
 from tracker.api.filters import IdOrSlugFilter, id_or_slug
 
 from .serializers import CITABLE
+
+# The fields of the full-text indexes that negotiations/migrations/0004 creates (tracker/search.py).
+MEETING_TEXT = ("title", "location", "summary", "outcome")
+PROPOSAL_TEXT = ("title", "version_label", "summary")
+TERM_TEXT = ("text",)
+STICKING_POINT_TEXT = ("title", "description")
+SUMMARY_TEXT = ("summary",)  # positions and responses
+CITATION_TEXT = ("publisher", "title", "quote")
+SEARCH_HELP = 'Full-text search over {what}: words, "a phrase", or, -word.'
+
+
+def search_filter(what: str) -> django_filters.CharFilter:
+    return django_filters.CharFilter(method="filter_search", help_text=SEARCH_HELP.format(what=what))
 
 
 def _dates(field: str, what: str) -> tuple[django_filters.DateFilter, django_filters.DateFilter]:
@@ -47,6 +62,7 @@ class TrackFilter(django_filters.FilterSet):
 
 
 class MeetingFilter(django_filters.FilterSet):
+    search = search_filter("the title, place, summary and outcome")
     status = django_filters.MultipleChoiceFilter(choices=Meeting.Status.choices)
     format = django_filters.MultipleChoiceFilter(choices=Meeting.Format.choices)
     track = django_filters.CharFilter(method="filter_track", help_text="A track of the meeting (id or slug).")
@@ -87,8 +103,12 @@ class MeetingFilter(django_filters.FilterSet):
         rows = Participant.objects.filter(id_or_slug("actor", value) | id_or_slug("representing", value))
         return queryset.filter(Exists(rows.filter(meeting=OuterRef("pk"))) | id_or_slug("country", value))
 
+    def filter_search(self, queryset, name, value: str):
+        return search.matches(queryset, MEETING_TEXT, value)
+
 
 class ProposalFilter(django_filters.FilterSet):
+    search = search_filter("the title, version, summary and the terms' text")
     status = django_filters.MultipleChoiceFilter(choices=Proposal.Status.choices, help_text="The derived status.")
     track = IdOrSlugFilter(field_name="track", help_text="The proposal's track (id or slug).")
     proposer = IdOrSlugFilter(field_name="proposer", help_text="The proposer (id or slug).")
@@ -114,6 +134,10 @@ class ProposalFilter(django_filters.FilterSet):
     def filter_date_to(self, queryset, name, value):
         return queryset.filter(Exists(ProposalEvent.objects.filter(proposal=OuterRef("pk"), occurred_on__lte=value)))
 
+    def filter_search(self, queryset, name, value: str):
+        terms = Term.objects.filter(search.condition(TERM_TEXT, value, queryset.db), proposal=OuterRef("pk"))
+        return queryset.filter(search.condition(PROPOSAL_TEXT, value, queryset.db) | Q(Exists(terms)))
+
 
 class ProposalEventFilter(django_filters.FilterSet):
     proposal = IdOrSlugFilter(field_name="proposal")
@@ -127,6 +151,7 @@ class ProposalEventFilter(django_filters.FilterSet):
 
 
 class ResponseFilter(django_filters.FilterSet):
+    search = search_filter("the summary")
     proposal = IdOrSlugFilter(field_name="proposal")
     kind = django_filters.MultipleChoiceFilter(choices=Response.Kind.choices)
     actor = IdOrSlugFilter(field_name="actor")
@@ -136,8 +161,12 @@ class ResponseFilter(django_filters.FilterSet):
         model = Response
         fields = ("proposal", "kind", "actor")
 
+    def filter_search(self, queryset, name, value: str):
+        return search.matches(queryset, SUMMARY_TEXT, value)
+
 
 class StickingPointFilter(django_filters.FilterSet):
+    search = search_filter("the title, the description and the positions' summaries")
     status = django_filters.MultipleChoiceFilter(choices=StickingPoint.Status.choices, help_text="The derived status.")
     category = django_filters.MultipleChoiceFilter(choices=StickingPoint.Category.choices)
     track = IdOrSlugFilter(field_name="track")
@@ -153,6 +182,12 @@ class StickingPointFilter(django_filters.FilterSet):
             Exists(Position.objects.filter(id_or_slug("actor", value), sticking_point=OuterRef("pk")))
         )
 
+    def filter_search(self, queryset, name, value: str):
+        positions = Position.objects.filter(
+            search.condition(SUMMARY_TEXT, value, queryset.db), sticking_point=OuterRef("pk")
+        )
+        return queryset.filter(search.condition(STICKING_POINT_TEXT, value, queryset.db) | Q(Exists(positions)))
+
 
 class StatusChangeFilter(django_filters.FilterSet):
     sticking_point = IdOrSlugFilter(field_name="sticking_point")
@@ -165,6 +200,7 @@ class StatusChangeFilter(django_filters.FilterSet):
 
 
 class PositionFilter(django_filters.FilterSet):
+    search = search_filter("the summary")
     sticking_point = IdOrSlugFilter(field_name="sticking_point")
     actor = IdOrSlugFilter(field_name="actor")
     stance = django_filters.MultipleChoiceFilter(choices=Position.Stance.choices)
@@ -173,6 +209,9 @@ class PositionFilter(django_filters.FilterSet):
     class Meta:
         model = Position
         fields = ("sticking_point", "actor", "stance")
+
+    def filter_search(self, queryset, name, value: str):
+        return search.matches(queryset, SUMMARY_TEXT, value)
 
 
 class FigureFilter(django_filters.FilterSet):
@@ -187,6 +226,7 @@ class FigureFilter(django_filters.FilterSet):
 
 
 class CitationFilter(django_filters.FilterSet):
+    search = search_filter("the publisher, title and quote")
     record_type = django_filters.ChoiceFilter(
         choices=[(name, name) for name in sorted(CITABLE)], method="filter_record_type"
     )
@@ -201,3 +241,6 @@ class CitationFilter(django_filters.FilterSet):
     def filter_record_type(self, queryset, name, value: str):
         app_label, model = value.split(".")
         return queryset.filter(Q(content_type__app_label=app_label, content_type__model=model))
+
+    def filter_search(self, queryset, name, value: str):
+        return search.matches(queryset, CITATION_TEXT, value)

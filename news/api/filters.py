@@ -1,8 +1,12 @@
 import django_filters
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef
 
 from news.models import Article, Feed, Mention
+from tracker import search
 from tracker.api.filters import id_or_slug
+
+# The fields of the full-text index news/migrations/0005 creates (tracker/search.py).
+ARTICLE_TEXT = ("title", "publisher", "text")
 
 
 class FeedFilter(django_filters.FilterSet):
@@ -31,7 +35,10 @@ class ArticleFilter(django_filters.FilterSet):
     date_to = django_filters.DateFilter(
         field_name="published_at", lookup_expr="date__lte", help_text="Published on or before (YYYY-MM-DD, UTC)."
     )
-    search = django_filters.CharFilter(method="filter_search", help_text="Part of the title or the publisher.")
+    search = django_filters.CharFilter(
+        method="filter_search",
+        help_text='Full-text search over the title, publisher and text: words, "a phrase", or, -word.',
+    )
 
     class Meta:
         model = Article
@@ -41,4 +48,4 @@ class ArticleFilter(django_filters.FilterSet):
         return queryset.filter(Exists(Mention.objects.filter(id_or_slug("actor", value), article=OuterRef("pk"))))
 
     def filter_search(self, queryset, name, value: str):
-        return queryset.filter(Q(title__icontains=value) | Q(publisher__icontains=value))
+        return search.matches(queryset, ARTICLE_TEXT, value)
