@@ -127,8 +127,7 @@ class FeedAdmin(RecordAdmin):
         )
         obj.pk = feed.pk
         obj.refresh_from_db()
-        for article_id in summary.to_process:
-            tasks.enqueue(tasks.process_article, article_id)
+        tasks.enqueue_processing(summary.to_process)
         messages.info(request, f"{summary.new} item(s) found; they are being processed for review.")
 
 

@@ -372,21 +372,52 @@ def article_process(*, article_id: int, force: bool = False) -> Article | None:
     if len(html_to_text(feed_html).split()) < FULL_CONTENT_WORDS and not article.raw_html:
         article.raw_html = _fetch_page(article)
     extracted = extract_article(article.raw_html, url=article.url, feed_html=feed_html)
+    article.text = extracted.text
+    article.content_html = extracted.content_html
+    article.language = extracted.language or (article.feed.language if article.feed else "")
+    if extracted.author and not article.author:
+        article.author = extracted.author
+    fprint = dedupe.fingerprint(article.text)
+    found = mentions.find_mentions(article, mentions.current_matcher())
     with transaction.atomic():
-        article.text = extracted.text
-        article.content_html = extracted.content_html
-        article.language = extracted.language or (article.feed.language if article.feed else "")
-        if extracted.author and not article.author:
-            article.author = extracted.author
         _adopt_page_canonical(article, extracted.canonical_url)
-        article.processing_state = Article.ProcessingState.PROCESSED
-        article.processing_error = ""
-        article.processed_at = timezone.now()
-        article.save()
-        dedupe.fingerprint_article(article)
-        dedupe.assign_story(article)
-        mentions.detect_mentions(article)
-        suggest.suggest_for_article(article)
+        story = dedupe.find_story(article, fprint) or article
+        suggestions, relevance = suggest.score_article(article, {mention.actor_id for mention in found})
+        now = timezone.now()
+        # One UPDATE, not save(): processing derives data, it is not an edit for the article's history.
+        changed = Article.objects.filter(pk=article.pk).update(
+            text=article.text,
+            content_html=article.content_html,
+            language=article.language,
+            author=article.author,
+            canonical_url=article.canonical_url,
+            review_state=article.review_state,
+            duplicate_of=article.duplicate_of,
+            reviewed_at=article.reviewed_at,
+            review_note=article.review_note,
+            content_hash=fprint.text_hash,
+            simhash=fprint.simhash,
+            story=story,
+            relevance=relevance,
+            raw_html=article.raw_html,
+            processing_state=Article.ProcessingState.PROCESSED,
+            processing_error="",
+            processed_at=now,
+            updated_at=now,
+        )
+        if not changed:
+            return None  # deleted meanwhile
+        dedupe.store_bands(article, fprint)
+        mentions.replace_mentions(article, found)
+        suggest.replace_suggestions(article, suggestions)
+    article.content_hash, article.simhash, article.story, article.relevance = (
+        fprint.text_hash,
+        fprint.simhash,
+        story,
+        relevance,
+    )
+    article.processing_state, article.processing_error = Article.ProcessingState.PROCESSED, ""
+    article.processed_at = article.updated_at = now
     return article
 
 

@@ -2,10 +2,12 @@
 
 import logging
 import random
+import time
 from functools import partial
 
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
+from django.conf import settings
 from django.db import transaction
 
 from . import services
@@ -28,6 +30,13 @@ def poll_due_feeds() -> int:
     return len(feed_ids)
 
 
+def enqueue_processing(article_ids: list[int]) -> None:
+    """Queue new or changed articles for processing, INGEST_PROCESS_BATCH to a task (after the commit)."""
+    size = max(1, settings.INGEST_PROCESS_BATCH)
+    for start in range(0, len(article_ids), size):
+        enqueue(process_articles, list(article_ids[start : start + size]))
+
+
 def _later(busy: HostBusy) -> float:
     return max(busy.retry_in, 1.0) + random.uniform(0, 1)  # noqa: S311 - spreading retries, not security
 
@@ -42,25 +51,85 @@ def poll_feed(self, feed_id: int) -> str:
         raise self.retry(countdown=_later(busy)) from busy
     if poll is None:
         return "gone"
-    for article_id in poll.to_process:
-        enqueue(process_article, article_id)
+    enqueue_processing(poll.to_process)
     return poll.outcome
 
 
-@shared_task(bind=True, max_retries=60)
-def process_article(self, article_id: int, force: bool = False) -> str:
+MAX_BUSY_RETRIES = 60
+
+
+def _process(article_id: int, force: bool = False) -> str:
+    """Process one article and say how it went; HostBusy and SoftTimeLimitExceeded go to the caller."""
     try:
         article = services.article_process(article_id=article_id, force=force)
-    except HostBusy as busy:
-        if self.request.retries >= self.max_retries:
-            services.article_mark_failed(article_id=article_id, error=f"{busy.host} stayed busy; reprocess later.")
-            return "failed"
-        raise self.retry(countdown=_later(busy)) from busy
-    except SoftTimeLimitExceeded:
-        services.article_mark_failed(article_id=article_id, error="Processing took longer than the time limit.")
-        return "failed"
+    except (HostBusy, SoftTimeLimitExceeded):
+        raise
     except Exception as error:  # keep the article and say why; an editor can reprocess it
         logger.exception("article processing failed", extra={"article": article_id})
         services.article_mark_failed(article_id=article_id, error=f"{type(error).__name__}: {error}")
         return "failed"
     return "gone" if article is None else article.processing_state
+
+
+def _too_slow(article_id: int) -> str:
+    services.article_mark_failed(article_id=article_id, error="Processing took longer than the time limit.")
+    return "failed"
+
+
+def _stayed_busy(article_id: int, busy: HostBusy) -> str:
+    services.article_mark_failed(article_id=article_id, error=f"{busy.host} stayed busy; reprocess later.")
+    return "failed"
+
+
+@shared_task(bind=True, max_retries=MAX_BUSY_RETRIES)
+def process_article(self, article_id: int, force: bool = False) -> str:
+    """One article (an editor's "reprocess"); new items of a poll go through process_articles."""
+    try:
+        return _process(article_id, force)
+    except HostBusy as busy:
+        if self.request.retries >= self.max_retries:
+            return _stayed_busy(article_id, busy)
+        raise self.retry(countdown=_later(busy)) from busy
+    except SoftTimeLimitExceeded:
+        return _too_slow(article_id)
+
+
+@shared_task
+def process_articles(article_ids: list[int], attempt: int = 0) -> dict[str, int]:
+    """A poll's new items, one after another in one task (the per-task cost is paid once per batch).
+
+    Each article is processed as process_article would: a failure marks that article failed
+    and the batch goes on. Articles whose host is busy go back to the queue as a batch of their
+    own, retried later (at most MAX_BUSY_RETRIES times). Before the batch could run into the soft
+    time limit, the rest of it is queued as a new task, so a slow site costs its own articles
+    only. Redelivered after a crash, the batch skips what is already processed.
+    """
+    started = time.monotonic()
+    budget = settings.CELERY_TASK_SOFT_TIME_LIMIT - 2 * settings.INGEST_TOTAL_TIMEOUT
+    outcomes: dict[str, int] = {}
+    waiting: list[int] = []
+    wait = 0.0
+    for position, article_id in enumerate(article_ids):
+        if position and time.monotonic() - started > budget:
+            enqueue(process_articles, list(article_ids[position:]), attempt)
+            outcomes["requeued"] = len(article_ids) - position
+            break
+        try:
+            outcome = _process(article_id)
+        except HostBusy as busy:
+            if attempt >= MAX_BUSY_RETRIES:
+                outcome = _stayed_busy(article_id, busy)
+            else:
+                waiting.append(article_id)
+                wait = max(wait, _later(busy))
+                outcome = "waiting"
+        except SoftTimeLimitExceeded:
+            outcomes["failed"] = outcomes.get("failed", 0) + 1
+            _too_slow(article_id)
+            if article_ids[position + 1 :]:
+                enqueue(process_articles, list(article_ids[position + 1 :]), attempt)
+            break
+        outcomes[outcome] = outcomes.get(outcome, 0) + 1
+    if waiting:
+        transaction.on_commit(partial(process_articles.apply_async, (waiting, attempt + 1), countdown=wait))
+    return outcomes

@@ -17,8 +17,7 @@ def feed_add_by_url(*, url: str, poll_interval: datetime.timedelta | None = None
         feed, summary = services.feed_add(url=url, poll_interval=poll_interval, active=active)
     except services.FeedError as error:
         raise ValidationError({"url": [str(error)]}) from error
-    for article_id in summary.to_process:
-        tasks.enqueue(tasks.process_article, article_id)
+    tasks.enqueue_processing(summary.to_process)
     return feed
 
 

@@ -44,10 +44,13 @@ def html_to_text(markup: str) -> str:
     return "\n".join(line.strip() for line in html_module.unescape(stripped).splitlines() if line.strip())
 
 
+LANGUAGE_SAMPLE = 1500  # characters: plenty for a confident guess, and the cost grows with the sample
+
+
 def detect_language(text: str) -> str:
     if len(text.strip()) < 20:
         return ""
-    language, _ = py3langid.classify(text[:5000])
+    language, _ = py3langid.classify(text[:LANGUAGE_SAMPLE])
     return language
 
 

@@ -345,19 +345,10 @@ def mention_source(article: Article) -> str:
     return f"{article.title}{TITLE_SEPARATOR}{article.text}"
 
 
-def detect_mentions(article: Article, *, matcher: AliasMatcher | None = None) -> int:
-    """Replace the article's mentions with those the current aliases find; return how many.
-
-    Offsets are into `mention_source(article)` (title, blank line, text), so a single
-    pair of numbers places a mention in either part. Running it twice gives the same rows.
-    Pass `matcher` to reuse one over a batch (a re-run over many articles); by default the
-    process's `current_matcher()`. The article row is locked while its rows are replaced,
-    so two workers on the same article cannot interleave.
-    """
-    if matcher is None:
-        matcher = current_matcher()
+def find_mentions(article: Article, matcher: AliasMatcher) -> list[Mention]:
+    """The article's mentions (unsaved) that the matcher finds in `mention_source(article)`."""
     max_length = Mention._meta.get_field("matched_text").max_length
-    mentions = [
+    return [
         Mention(
             article_id=article.pk,
             actor_id=match.actor_id,
@@ -368,9 +359,26 @@ def detect_mentions(article: Article, *, matcher: AliasMatcher | None = None) ->
         )
         for match in matcher.find(mention_source(article))
     ]
+
+
+def replace_mentions(article: Article, found: list[Mention]) -> None:
+    """Swap the article's stored mentions for `found`; call it with the article row locked."""
+    Mention.objects.filter(article_id=article.pk).delete()
+    Mention.objects.bulk_create(found)
+
+
+def detect_mentions(article: Article, *, matcher: AliasMatcher | None = None) -> int:
+    """Replace the article's mentions with those the current aliases find; return how many.
+
+    Offsets are into `mention_source(article)` (title, blank line, text), so a single
+    pair of numbers places a mention in either part. Running it twice gives the same rows.
+    Pass `matcher` to reuse one over a batch (a re-run over many articles); by default the
+    process's `current_matcher()`. The article row is locked while its rows are replaced,
+    so two workers on the same article cannot interleave.
+    """
+    found = find_mentions(article, matcher or current_matcher())
     with transaction.atomic():
         if not Article.objects.select_for_update().filter(pk=article.pk).values_list("pk", flat=True):
             return 0  # deleted meanwhile
-        Mention.objects.filter(article_id=article.pk).delete()
-        Mention.objects.bulk_create(mentions)
-    return len(mentions)
+        replace_mentions(article, found)
+    return len(found)

@@ -35,6 +35,16 @@ def _keyword_share(keywords: set[str], words: set[str]) -> float:
 def suggest_for_article(article: Article) -> list[Suggestion]:
     """Replace the article's suggestions and set its relevance (0 when it names no actor: noise sinks)."""
     actor_ids = set(article.mentions.values_list("actor_id", flat=True))
+    suggestions, relevance = score_article(article, actor_ids)
+    with transaction.atomic():
+        replace_suggestions(article, suggestions)
+        Article.objects.filter(pk=article.pk).update(relevance=relevance)
+    article.relevance = relevance
+    return suggestions
+
+
+def score_article(article: Article, actor_ids: set[int]) -> tuple[list[Suggestion], float]:
+    """The article's suggestions (unsaved) and its relevance, given the actors it mentions."""
     words = _keywords(article.title, article.text)
     scored: list[tuple[object, float, list[str]]] = []
     if actor_ids:
@@ -44,21 +54,22 @@ def suggest_for_article(article: Article) -> list[Suggestion]:
     scored = [item for item in scored if item[1] >= MIN_SCORE]
     best = max((score for _, score, _ in scored), default=0.0)
     relevance = 0.0 if not actor_ids else round(min(1.0, 0.15 * len(actor_ids)) * 0.5 + best * 0.5, 4)
-    with transaction.atomic():
-        Suggestion.objects.filter(article=article).delete()
-        suggestions = Suggestion.objects.bulk_create(
-            Suggestion(
-                article=article,
-                content_type=ContentType.objects.get_for_model(record),
-                object_id=record.pk,
-                score=round(score, 4),
-                reasons=reasons,
-            )
-            for record, score, reasons in scored
+    suggestions = [
+        Suggestion(
+            article=article,
+            content_type=ContentType.objects.get_for_model(record),
+            object_id=record.pk,
+            score=round(score, 4),
+            reasons=reasons,
         )
-        Article.objects.filter(pk=article.pk).update(relevance=relevance)
-    article.relevance = relevance
-    return suggestions
+        for record, score, reasons in scored
+    ]
+    return suggestions, relevance
+
+
+def replace_suggestions(article: Article, suggestions: list[Suggestion]) -> None:
+    Suggestion.objects.filter(article=article).delete()
+    Suggestion.objects.bulk_create(suggestions)
 
 
 def _meetings(article: Article, actor_ids: set[int]):

@@ -47,10 +47,10 @@ def test_an_editor_adds_a_feed_by_url_with_one_request_to_the_site(
     body = response.json()
     assert body["title"] == "Local Desk" and body["article_count"] == 3 and body["health"] == "ok"
     assert body["poll_interval"] == "01:00:00"
-    # Each new item is queued for processing once the request's transaction commits.
+    # The new items are queued for processing, in one batch, once the request's transaction commits.
     articles = sorted(Article.objects.values_list("pk", flat=True))
-    assert sorted(callback.args[0] for callback in queued) == articles
-    assert all(callback.func == tasks.process_article.delay for callback in queued)
+    assert [sorted(callback.args[0]) for callback in queued] == [articles]
+    assert all(callback.func == tasks.process_articles.delay for callback in queued)
 
 
 def test_a_feed_can_be_added_paused_with_its_own_interval(editor, http_server):

@@ -1,0 +1,100 @@
+"""The processing tasks, run in this process: batches, a failing article, a busy host, the time budget."""
+
+import pytest
+
+from news import services, tasks
+from news.models import Article
+from news.pipeline.politeness import host_slot
+from tests.news import feeds
+from tests.news.test_processing import BODY, page
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def no_host_gap(settings):
+    settings.INGEST_HOST_MIN_GAP = 0
+
+
+def stored(server, count: int, *, full: bool = False, path: str = "/feed.xml") -> list[int]:
+    """A feed of `count` items stored (not processed): pages to fetch, or full content in the feed."""
+    items = []
+    for index in range(count):
+        link = server.url(f"{path}/a/{index}")
+        server.route(f"{path}/a/{index}", body=page(f"Talks {index}", BODY), headers={"Content-Type": "text/html"})
+        item = {"guid": f"{path}-{index}", "title": f"Talks {index}", "link": link}
+        items.append(item | {"description": f"{BODY} {BODY}" if full else "Short."})
+    server.route(path, body=feeds.rss(items).encode())
+    _, summary = services.feed_add(url=server.url(path))
+    return summary.to_process
+
+
+def states(ids: list[int]) -> list[str]:
+    by_id = dict(Article.objects.filter(pk__in=ids).values_list("pk", "processing_state"))
+    return [by_id[pk] for pk in ids]
+
+
+def test_new_items_are_queued_in_batches(settings, django_capture_on_commit_callbacks):
+    settings.INGEST_PROCESS_BATCH = 2
+    with django_capture_on_commit_callbacks() as queued:
+        tasks.enqueue_processing([5, 6, 7, 8, 9])
+    assert [callback.func for callback in queued] == [tasks.process_articles.delay] * 3
+    assert [callback.args[0] for callback in queued] == [[5, 6], [7, 8], [9]]
+
+
+def test_a_batch_processes_each_article_and_a_copy_joins_the_story_of_one_before_it(http_server):
+    ids = stored(http_server, 3)
+    assert tasks.process_articles(ids) == {"processed": 3}
+    assert states(ids) == ["processed"] * 3
+    stories = set(Article.objects.filter(pk__in=ids).values_list("story_id", flat=True))
+    assert stories == {ids[0]}  # the same text three times: one story, the first article's
+
+
+def test_a_failing_article_is_marked_failed_and_the_batch_goes_on(http_server, monkeypatch):
+    ids = stored(http_server, 3)
+    extract = services.extract_article
+
+    def broken_on_the_second(page_html, *, url, feed_html=""):
+        if url.endswith("/a/1"):
+            raise ValueError("the extractor gave up")
+        return extract(page_html, url=url, feed_html=feed_html)
+
+    monkeypatch.setattr(services, "extract_article", broken_on_the_second)
+    assert tasks.process_articles(ids) == {"processed": 2, "failed": 1}
+    assert states(ids) == ["processed", "failed", "processed"]
+    assert Article.objects.get(pk=ids[1]).processing_error == "ValueError: the extractor gave up"
+
+
+def test_articles_of_a_busy_host_wait_in_a_batch_of_their_own(http_server, django_capture_on_commit_callbacks):
+    fetched, inline = stored(http_server, 2), stored(http_server, 1, full=True, path="/full.xml")
+    with django_capture_on_commit_callbacks() as queued, host_slot("127.0.0.1"):  # another worker holds the host
+        outcome = tasks.process_articles([*fetched, *inline])
+    assert outcome == {"waiting": 2, "processed": 1}  # the feed carried the third: no request needed
+    assert states([*fetched, *inline]) == ["new", "new", "processed"]
+    (retry,) = queued
+    assert retry.func == tasks.process_articles.apply_async
+    assert retry.args == ((fetched, 1),) and retry.keywords["countdown"] >= 1
+
+
+def test_a_host_busy_too_long_fails_its_articles(http_server):
+    (article_id,) = stored(http_server, 1)
+    with host_slot("127.0.0.1"):
+        assert tasks.process_articles([article_id], attempt=tasks.MAX_BUSY_RETRIES) == {"failed": 1}
+    assert "stayed busy" in Article.objects.get(pk=article_id).processing_error
+
+
+def test_a_batch_near_the_time_limit_queues_the_rest(http_server, settings, django_capture_on_commit_callbacks):
+    settings.CELERY_TASK_SOFT_TIME_LIMIT = 0  # every article is over the budget but the first
+    ids = stored(http_server, 3)
+    with django_capture_on_commit_callbacks() as queued:
+        assert tasks.process_articles(ids) == {"processed": 1, "requeued": 2}
+    assert states(ids) == ["processed", "new", "new"]
+    assert [callback.args for callback in queued] == [(ids[1:], 0)]
+
+
+def test_a_redelivered_batch_does_not_process_twice(http_server):
+    ids = stored(http_server, 2)
+    tasks.process_articles(ids)
+    before = list(Article.objects.filter(pk__in=ids).order_by("pk").values_list("processed_at", flat=True))
+    assert tasks.process_articles(ids) == {"processed": 2}
+    assert list(Article.objects.filter(pk__in=ids).order_by("pk").values_list("processed_at", flat=True)) == before
