@@ -369,8 +369,9 @@ def article_process(*, article_id: int, force: bool = False) -> Article | None:
     if article is None or (article.processing_state != Article.ProcessingState.NEW and not force):
         return article
     feed_html = article.feed_content or article.summary
+    fetched = {}
     if len(html_to_text(feed_html).split()) < FULL_CONTENT_WORDS and not article.raw_html:
-        article.raw_html = _fetch_page(article)
+        article.raw_html = fetched["raw_html"] = _fetch_page(article)
     extracted = extract_article(article.raw_html, url=article.url, feed_html=feed_html)
     article.text = extracted.text
     article.content_html = extracted.content_html
@@ -399,7 +400,7 @@ def article_process(*, article_id: int, force: bool = False) -> Article | None:
             simhash=fprint.simhash,
             story=story,
             relevance=relevance,
-            raw_html=article.raw_html,
+            **fetched,  # the page, when it was fetched now (a large value: not rewritten for nothing)
             processing_state=Article.ProcessingState.PROCESSED,
             processing_error="",
             processed_at=now,

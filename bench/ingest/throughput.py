@@ -17,8 +17,8 @@ Pipeline run: one real worker (`celery --app tracker worker --queues celery,inge
 --concurrency 1`, INGEST_HOST_MIN_GAP=0), started once and warmed up on a separate feed.
 The clock starts when the Feed rows are created and one `news.tasks.poll_feed` per feed is
 sent; the worker polls each feed (fetch, parse, store the items), then runs one
-`process_article` per item (fetch the page under the per-host politeness slot, extract,
-fingerprint, cluster, mentions, suggestions). The clock stops when every article is
+`process_articles` per batch of INGEST_PROCESS_BATCH items (20): for each item, fetch the
+page under the per-host politeness slot, extract, fingerprint, cluster, mentions, suggestions. The clock stops when every article is
 processed (or failed), seen by counting them every 0.1 s.
 
 Floor run, in this process (one Python process, like the worker's pool process), with no
@@ -190,10 +190,14 @@ def breakdown(origin: str, sample: int) -> None:
 
     patches = [
         (services, "extract_article", "extract (trafilatura + metadata, language, nh3)"),
-        (dedupe, "fingerprint_article", "fingerprint (hash, SimHash, band keys)"),
-        (dedupe, "assign_story", "story (LSH candidates, verification)"),
-        (mentions, "detect_mentions", "mentions (matcher stamp, find, replace rows)"),
-        (suggest, "suggest_for_article", "suggestions (records, scores, relevance)"),
+        (dedupe, "fingerprint", "fingerprint (normalise, shingles, hash, SimHash, band keys)"),
+        (mentions, "current_matcher", "alias matcher (stamp query; rebuilt only after an alias change)"),
+        (mentions, "find_mentions", "mentions: Aho-Corasick pass"),
+        (dedupe, "find_story", "story: band-key candidates (one SQL join), their texts, verification"),
+        (suggest, "score_article", "suggestions: candidate records and scores"),
+        (dedupe, "store_bands", "rows: replace 32 band keys"),
+        (mentions, "replace_mentions", "rows: replace mentions"),
+        (suggest, "replace_suggestions", "rows: replace suggestions"),
     ]
     originals = [(module, name, getattr(module, name)) for module, name, _ in patches]
     totals, queries = [], []
@@ -228,7 +232,6 @@ def breakdown(origin: str, sample: int) -> None:
         defaults.append(time.perf_counter() - started)
 
     store = store_entries_per_item(origin)
-    lookup = candidate_lookup(sample)
     ms = 1000
     staged = sum(common.median(values) for values in stages.values())
     print(f"\nWhere one article's time goes (median over {len(articles)} articles, in this process):\n")
@@ -238,11 +241,8 @@ def breakdown(origin: str, sample: int) -> None:
     print(f"| politeness slot (Redis: add, get, set, get, delete) | {common.median(slots) * ms:.2f} |")
     for label, values in stages.items():
         print(f"| {label} | {common.median(values) * ms:.2f} |")
-        if label.startswith("story"):
-            for detail, seconds in lookup.items():
-                print(f"| &nbsp;&nbsp;of which {detail} | {seconds * ms:.2f} |")
     print(
-        f"| the rest of article_process (load, save + history row, transaction) | "
+        f"| the rest of article_process (load, one UPDATE of the article, transaction) | "
         f"{(common.median(totals) - staged) * ms:.2f} |"
     )
     print(f"| **article_process total** (page already stored) | **{common.median(totals) * ms:.2f}** |")
@@ -251,42 +251,6 @@ def breakdown(origin: str, sample: int) -> None:
     print(
         f"\nQueries per article_process: median {common.median(queries):.0f} (min {min(queries)}, max {max(queries)})"
     )
-
-
-def candidate_lookup(sample: int) -> dict[str, float]:
-    """Medians of find_story's parts: its band-key query through the ORM (a 32-term OR built, compiled and run),
-    the same SQL run directly, and the band keys it computes again after fingerprint_article did."""
-    from django.db import connection
-
-    from news.models import Article
-    from news.pipeline import dedupe
-
-    orm, raw, keys_again = [], [], []
-    for article in Article.objects.order_by("id")[:sample]:
-        started = time.perf_counter()
-        keys = dedupe.lsh_keys(article.text)
-        keys_again.append(time.perf_counter() - started)
-        started = time.perf_counter()
-        dedupe._candidate_ids(article, keys)
-        orm.append(time.perf_counter() - started)
-        captured: list[tuple[str, tuple]] = []
-
-        def capture(execute, sql, params, many, context, captured=captured):
-            captured.append((sql, params))
-            return execute(sql, params, many, context)
-
-        with connection.execute_wrapper(capture):
-            dedupe._candidate_ids(article, keys)
-        started = time.perf_counter()
-        with connection.cursor() as cursor:
-            cursor.execute(*captured[0])
-            cursor.fetchall()
-        raw.append(time.perf_counter() - started)
-    return {
-        "candidate query via the ORM (Q objects built, compiled, run)": common.median(orm),
-        "the same SQL, run directly": common.median(raw),
-        "band keys computed again (normalise, shingles, MinHash)": common.median(keys_again),
-    }
 
 
 def store_entries_per_item(origin: str) -> float:
@@ -311,6 +275,7 @@ def store_entries_per_item(origin: str) -> float:
 
 
 def sanity(log_path: Path) -> None:
+    from django.conf import settings
     from django.db.models import Count, F
 
     from news.models import Article, Mention, Suggestion
@@ -330,16 +295,17 @@ def sanity(log_path: Path) -> None:
         print(f"  failed: {row.url}: {row.processing_error[:200]}")
     log = log_path.read_text(errors="replace")
     print(f"Worker log, every run: {log.count(' succeeded in ')} tasks succeeded, {log.count(' retry: ')} retried")
-    runtimes: dict[str, list[float]] = {"news.tasks.process_article": [], "news.tasks.poll_feed": []}
+    runtimes: dict[str, list[float]] = {"news.tasks.process_articles": [], "news.tasks.poll_feed": []}
     for line in log.splitlines():
         if '"runtime"' in line and line.startswith("{"):
             data = json.loads(line).get("data", {})
             runtimes.get(data.get("name"), []).append(float(data["runtime"]))
-    process, poll = runtimes["news.tasks.process_article"], runtimes["news.tasks.poll_feed"]
-    if process and poll:
+    batches, poll = runtimes["news.tasks.process_articles"], runtimes["news.tasks.poll_feed"]
+    if batches and poll:
         print(
-            f"Task run times in the worker (Celery's own measure, every run): process_article median "
-            f"{common.median(process) * 1000:.1f} ms, poll_feed median {common.median(poll) * 1000:.0f} ms per feed"
+            f"Task run times in the worker (Celery's own measure, every run): process_articles median "
+            f"{common.median(batches) * 1000:.0f} ms per batch of up to {settings.INGEST_PROCESS_BATCH} articles, "
+            f"poll_feed median {common.median(poll) * 1000:.0f} ms per feed"
         )
 
 
