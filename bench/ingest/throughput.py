@@ -18,8 +18,8 @@ Pipeline run: one real worker (`celery --app tracker worker --queues celery,inge
 The clock starts when the Feed rows are created and one `news.tasks.poll_feed` per feed is
 sent; the worker polls each feed (fetch, parse, store the items), then runs one
 `process_articles` per batch of INGEST_PROCESS_BATCH items (20): for each item, fetch the
-page under the per-host politeness slot, extract, fingerprint, cluster, mentions, suggestions. The clock stops when every article is
-processed (or failed), seen by counting them every 0.1 s.
+page under the per-host politeness slot, extract, fingerprint, cluster, mentions, suggestions.
+The clock stops when every article is processed (or failed), seen by counting them every 0.1 s.
 
 Floor run, in this process (one Python process, like the worker's pool process), with no
 pipeline: for each feed, `news.pipeline.http.fetch` (the pipeline's own fetcher, so HTTP

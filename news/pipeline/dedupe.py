@@ -229,6 +229,13 @@ def _candidate_ids(article: Article, keys: list[int]) -> list[int]:
     """
     if not keys:
         return []
+    with connections[router.db_for_read(ArticleBand)].cursor() as cursor:
+        cursor.execute(*candidate_query(article, keys))
+        return [row[0] for row in cursor.fetchall()]
+
+
+def candidate_query(article: Article, keys: list[int]) -> tuple[str, list[int]]:
+    """The SQL and parameters of `_candidate_ids` (for EXPLAIN in bench/ingest/corpus_scaling.py)."""
     values = ", ".join(["(%s, %s)"] * len(keys))
     sql = (
         f"SELECT b.article_id FROM {ArticleBand._meta.db_table} b"  # noqa: S608 (a table name and placeholders)
@@ -236,9 +243,7 @@ def _candidate_ids(article: Article, keys: list[int]) -> list[int]:
         " WHERE b.article_id <> %s GROUP BY b.article_id ORDER BY count(*) DESC, b.article_id DESC LIMIT %s"
     )
     params = [value for pair in enumerate(keys) for value in pair] + [article.pk or 0, MAX_CANDIDATES]
-    with connections[router.db_for_read(ArticleBand)].cursor() as cursor:
-        cursor.execute(sql, params)
-        return [row[0] for row in cursor.fetchall()]
+    return sql, params
 
 
 def find_story(article: Article, fprint: Fingerprint | None = None) -> Article | None:
