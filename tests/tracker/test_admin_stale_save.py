@@ -24,6 +24,7 @@ def two_sessions(role_users):
 def test_the_second_of_two_saves_from_the_same_version_is_refused(two_sessions):
     meeting = f.MeetingFactory(title="Doha round", summary="First account.")
     f.ParticipantFactory(meeting=meeting)
+    meeting.refresh_from_db()  # the participant moved the meeting's version (tracker/api/freshness.py)
     first, second = two_sessions
     url = reverse("admin:negotiations_meeting_change", args=[meeting.pk])
     first_data, second_data = change_form_data(first.get(url)), change_form_data(second.get(url))

@@ -7,9 +7,9 @@ pagination), again from rows already loaded: no query either. `If-None-Match` an
 `If-Modified-Since` (read only without If-None-Match, as RFC 9110 says) answers 304 on details only,
 since a deletion on a list page does not move the page's largest updated_at. A 304 is not free: the
 view still loads the page (and its prefetches) to compute the validator; it saves the rendering and
-the transfer. The validators cover the row itself: rows edited through their own resources (events,
-responses, citations, positions…) do not change their parent's updated_at, so poll those resources
-too.
+the transfer. A row shown inside a record (a proposal's response, a meeting's participant, a
+citation…) moves the record's updated_at when it changes (tracker/api/freshness.py), so the
+validators cover what the representation shows.
 
 Writes. PUT, PATCH and DELETE of a record name the version they change: `If-Match: <ETag>` (weak
 comparison: the tag as a read gave it, `*` for any version) or `updated_at` in the body as read. A

@@ -52,21 +52,24 @@ class RecordViewSet(ConditionalMixin, SyncedListMixin, viewsets.ModelViewSet):
         serializer.is_valid(raise_exception=True)
         return serializer.validated_data
 
-    def output(self, instance):
-        return self.get_serializer(self.get_queryset().get(pk=instance.pk)).data
+    def output(self, instance, *, status_code: int = status.HTTP_200_OK) -> Response:
+        """The record as a read gives it, with its ETag: both read back after the write (nested rows
+        written with it may have moved its version again, tracker/api/freshness.py)."""
+        fresh = self.get_queryset().get(pk=instance.pk)
+        response = Response(self.get_serializer(fresh).data, status=status_code)
+        response["ETag"] = record_etag(fresh)
+        return response
 
     def create(self, request, *args, **kwargs):
         instance = self.write(instance=None, data=self.validated_input())
-        return Response(self.output(instance), status=status.HTTP_201_CREATED)
+        return self.output(instance, status_code=status.HTTP_201_CREATED)
 
     def update(self, request, *args, **kwargs):
         partial = kwargs.pop("partial", False)
         instance = self.get_object()
         self.claim_for_write(request, instance)
         instance = self.write(instance=instance, data=self.validated_input(instance=instance, partial=partial))
-        response = Response(self.output(instance))
-        response["ETag"] = record_etag(instance)
-        return response
+        return self.output(instance)
 
 
 class TokenRequestSerializer(StrictSerializer):
