@@ -1,6 +1,7 @@
 """Rates per token and per client address (429 with Retry-After), and CORS for configured origins."""
 
 import io
+import time
 
 import pytest
 from django.core.management import call_command
@@ -86,3 +87,18 @@ def test_cors_exposes_retry_after_to_dashboards(client, settings, rates):
     response = client.get(reverse("api:meeting-list"), HTTP_ORIGIN="https://dashboard.example.org", **token("dash"))
     assert response["Access-Control-Allow-Origin"] == "https://dashboard.example.org"
     assert response["Access-Control-Expose-Headers"] == "Retry-After"
+
+
+def test_a_client_costs_one_small_counter_per_window(client_for, rates, role_users):
+    """Not DRF's list of every request's time, read and written whole at each request."""
+    from django.core.cache import cache
+
+    rates(token="100/min")
+    client = client_for("viewer")
+    url = reverse("api:meeting-list")
+    first_window = int(time.time() // 60) * 60
+    assert [client.get(url).status_code for _ in range(3)] == [200, 200, 200]
+    windows = range(first_window, int(time.time() // 60) * 60 + 1, 60)
+    key = f"throttle_token_user-{role_users['viewer'].pk}"
+    assert sum(cache.get(f"{key}:{window}") or 0 for window in windows) == 3
+    assert all(isinstance(cache.get(f"{key}:{window}"), int | None) for window in windows)

@@ -18,8 +18,10 @@ import json
 from django.http import StreamingHttpResponse
 from django.utils.http import content_disposition_header
 from rest_framework import serializers
-from rest_framework.renderers import BaseRenderer, JSONRenderer
+from rest_framework.renderers import BaseRenderer
 from rest_framework.utils.encoders import JSONEncoder
+
+from .renderers import FastJSONRenderer
 
 EXPORT_CHUNK_SIZE = 200  # each row holds its prefetched rows (~10 kB a meeting): a chunk is a few MB
 LABEL_KEYS = ("name", "title", "label", "key", "slug", "url")
@@ -32,7 +34,7 @@ class ExportRenderer(BaseRenderer):
     charset = "utf-8"
 
     def render(self, data, accepted_media_type=None, renderer_context=None):
-        return JSONRenderer().render(data)
+        return FastJSONRenderer().render(data)
 
 
 class CSVRenderer(ExportRenderer):
@@ -118,7 +120,7 @@ class ExportMixin:
 
     def handle_exception(self, exc):
         if isinstance(getattr(self.request, "accepted_renderer", None), ExportRenderer):
-            self.request.accepted_renderer, self.request.accepted_media_type = JSONRenderer(), "application/json"
+            self.request.accepted_renderer, self.request.accepted_media_type = FastJSONRenderer(), "application/json"
         return super().handle_exception(exc)
 
     def exporting(self, request) -> bool:

@@ -1,0 +1,22 @@
+"""JSON rendered with orjson: the same document as DRF's JSONRenderer, several times faster on big pages.
+
+Values orjson does not know natively (Decimal, lazy strings, …) and dates and times (passed through,
+so that they keep DRF's format: `Z` for UTC, milliseconds) go through DRF's own encoder. An explicit
+`; indent=` in the Accept header falls back to DRF's renderer.
+"""
+
+import orjson
+from rest_framework.renderers import JSONRenderer
+from rest_framework.utils.encoders import JSONEncoder
+
+_encoder = JSONEncoder()
+OPTIONS = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_NON_STR_KEYS | orjson.OPT_SERIALIZE_NUMPY
+
+
+class FastJSONRenderer(JSONRenderer):
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        if data is None:
+            return b""
+        if self.get_indent(accepted_media_type or "", renderer_context or {}):
+            return super().render(data, accepted_media_type, renderer_context)
+        return orjson.dumps(data, default=_encoder.default, option=OPTIONS)
