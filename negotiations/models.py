@@ -280,6 +280,8 @@ class Proposal(CitedModel):
     history = HistoricalRecords(m2m_fields=[channel])
 
     class Meta:
+        # The API's default order (title, then id): a page is read off the index, not sorted.
+        indexes = [models.Index(fields=["title", "id"], name="neg_proposal_title_idx")]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(previous_version=F("id")), name="negotiations_proposal_not_own_version"

@@ -182,3 +182,24 @@ def writes_without_a_version(settings):
     """These tests are about what a write does, not about versions: tests/api/test_conditional.py covers If-Match,
     412 and the 428 a write without a version gets by default."""
     settings.API_REQUIRE_WRITE_PRECONDITION = False
+
+
+def test_the_role_check_names_the_model_each_view_reads(rf):
+    """RolePermissions takes the model without building the view's queryset; it must be the same model."""
+    from django.urls import get_resolver
+
+    from tracker.api.permissions import RolePermissions
+
+    checked = 0
+    for pattern in get_resolver("tracker.api.urls").url_patterns[0].url_patterns:
+        for route in getattr(pattern, "url_patterns", [pattern]):
+            view_class = getattr(route.callback, "cls", None)
+            if view_class is None or RolePermissions not in view_class.permission_classes:
+                continue
+            actions = getattr(route.callback, "actions", None) or {"get": "list"}
+            view = view_class(request=rf.get("/"), format_kwarg=None, kwargs={}, **({"action": "list"}))
+            view.action_map = actions
+            if hasattr(view, "get_queryset") and getattr(view, "model", None) is None:
+                assert RolePermissions.model_of(view) == view.get_queryset().model, view_class
+                checked += 1
+    assert checked >= 15

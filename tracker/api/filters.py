@@ -6,7 +6,9 @@ Filters that name a record (`actor`, `track`…) take its id or its slug.
 """
 
 import django_filters
-from django.db.models import F, Q
+from django.core.exceptions import FieldDoesNotExist
+from django.db.models import F, Model, Q
+from django.db.models.expressions import OrderBy
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework.exceptions import ValidationError
 from rest_framework.filters import OrderingFilter
@@ -43,13 +45,21 @@ class StrictOrderingFilter(OrderingFilter):
             return queryset
         if not {term.lstrip("-") for term in ordering} & {"id", "pk"}:
             ordering = [*ordering, "id"]
-        # Empty values last in both directions, whatever the database's default.
-        return queryset.order_by(
-            *(
-                F(term[1:]).desc(nulls_last=True) if term.startswith("-") else F(term).asc(nulls_last=True)
-                for term in ordering
-            )
-        )
+        return queryset.order_by(*(order_term(queryset.model, term) for term in ordering))
+
+
+def order_term(model: type[Model], term: str) -> OrderBy | str:
+    """Empty values last in both directions, whatever the database's default; a column that cannot be
+    empty is ordered plainly, so that its index serves the order (an index on `starts_at` cannot serve
+    `starts_at DESC NULLS LAST` on PostgreSQL, where NULLs sort first in descending order)."""
+    name = term.lstrip("-")
+    try:
+        nullable = model._meta.get_field(name).null
+    except FieldDoesNotExist:  # an annotation (a derived status, a count): it may be empty
+        nullable = True
+    if not nullable:
+        return term
+    return F(name).desc(nulls_last=True) if term.startswith("-") else F(name).asc(nulls_last=True)
 
 
 MAX_ID = 2**63 - 1  # the largest big-integer key; a longer number can only be a slug

@@ -35,8 +35,17 @@ class RolePermissions(BasePermission):
       (an actor's aliases), so a role needs add, change and delete on them to write the parent.
     """
 
+    @staticmethod
+    def model_of(view) -> type[Model]:
+        """The view's model, without building its queryset (a selector with annotations costs
+        milliseconds to build): a `model` attribute, the serializer's model, or the queryset's."""
+        model = getattr(view, "model", None)
+        if model is None and hasattr(view, "get_serializer_class"):
+            model = getattr(getattr(view.get_serializer_class(), "Meta", None), "model", None)
+        return model or view.get_queryset().model
+
     def required_permissions(self, request, view) -> list[str]:
-        model = view.get_queryset().model
+        model = self.model_of(view)
         action = getattr(view, "action_permissions", {}).get(getattr(view, "action", None))
         if action is None:
             if request.method not in METHOD_ACTIONS:
