@@ -14,6 +14,7 @@ from django.db.models import (
     Count,
     Exists,
     F,
+    Func,
     IntegerField,
     Max,
     Min,
@@ -43,6 +44,23 @@ from .models import (
 )
 
 
+class SimpleCase(Func):
+    """`CASE subject WHEN value THEN result … ELSE default END`: the subject (a subquery) is written and
+    evaluated once, where Django's searched CASE would repeat it in every WHEN."""
+
+    output_field = CharField()
+
+    def __init__(self, subject, mapping: dict[str, str], default: str):
+        super().__init__(subject)
+        self.mapping, self.default = mapping, default
+
+    def as_sql(self, compiler, connection, **extra_context):
+        subject_sql, params = compiler.compile(self.source_expressions[0])
+        whens = " ".join("WHEN %s THEN %s" for _ in self.mapping)
+        params = [*params, *(value for pair in self.mapping.items() for value in pair), self.default]
+        return f"CASE {subject_sql} {whens} ELSE %s END", params
+
+
 def _on_or_before(field: str, as_of: datetime.date | None) -> Q:
     return Q(**{f"{field}__lte": as_of}) if as_of is not None else Q()
 
@@ -64,16 +82,20 @@ def proposals_with_status(
     superseded = Proposal.objects.filter(previous_version=OuterRef("pk"), relation=Proposal.Relation.SUPERSEDES).filter(
         Exists(ProposalEvent.objects.filter(_on_or_before("occurred_on", as_of), proposal=OuterRef("pk")))
     )
+    latest_kind = Subquery(latest.values("kind")[:1])
     return queryset.annotate(
-        latest_event=Subquery(latest.values("kind")[:1]),
+        latest_event=latest_kind,
         latest_event_on=Subquery(latest.values("occurred_on")[:1]),
         is_superseded=Exists(superseded),
         violations=Coalesce(Subquery(violations, output_field=IntegerField()), 0),
     ).annotate(
         status=Case(
             When(is_superseded=True, then=Value(Proposal.Status.SUPERSEDED)),
-            *[When(latest_event=kind, then=Value(status)) for kind, status in EVENT_STATUS.items()],
-            default=Value(Proposal.Status.DRAFTED),
+            default=SimpleCase(
+                latest_kind,
+                {str(kind): str(status) for kind, status in EVENT_STATUS.items()},
+                str(Proposal.Status.DRAFTED),
+            ),
             output_field=CharField(),
         )
     )
