@@ -14,3 +14,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("tracker.api.urls")),
 ]
+
+handler400 = "tracker.views.bad_request"
+handler403 = "tracker.views.permission_denied"
+handler404 = "tracker.views.page_not_found"
+handler500 = "tracker.views.server_error"

@@ -29,10 +29,14 @@ class IdOrSlugParameter(serializers.CharField):
         self.model = model
         super().__init__(**kwargs)
 
-    def to_internal_value(self, data):
-        value = super().to_internal_value(data)
+    def run_validation(self, data=serializers.empty):
+        # The text's own checks first (null characters, length): a value that fails them must not reach the
+        # database (PostgreSQL refuses a NUL in a query: a 500, not the 400 it is).
+        return self.record(super().run_validation(data))
+
+    def record(self, value: str):
         lookup = Q(slug=value)
-        if value.isdigit() and int(value) <= MAX_ID:
+        if value.isascii() and value.isdigit() and int(value) <= MAX_ID:  # "²" is a digit to isdigit(), not to int()
             lookup |= Q(pk=int(value))
         found = self.model.objects.filter(lookup).order_by("pk").first()
         if found is None:

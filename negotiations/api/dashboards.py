@@ -35,6 +35,7 @@ from negotiations.models import (
     Track,
 )
 from negotiations.models import Response as ProposalResponse
+from tracker.api.filters import FormatNegotiation
 from tracker.api.permissions import RolePermissions, model_permission
 
 from . import dashboard_serializers as s
@@ -58,6 +59,9 @@ class DashboardView(APIView):
     (where the view takes parameters) parses the query string."""
 
     permission_classes = [DashboardPermissions]
+    # `?format=` picks a renderer only when it names one (the calendar's `ics`); another value is ignored, as
+    # on the lists, rather than DRF's 404.
+    content_negotiation_class = FormatNegotiation
     model: type[Model]
     read_models: tuple[type[Model], ...] = ()
     query_serializer_class: type[serializers.Serializer]

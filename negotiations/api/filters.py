@@ -20,7 +20,7 @@ from negotiations.models import (
     TrackActor,
 )
 from tracker import search
-from tracker.api.filters import IdOrSlugFilter, id_or_slug
+from tracker.api.filters import IdFilter, IdOrSlugFilter, id_or_slug
 
 from .serializers import CITABLE
 
@@ -230,8 +230,8 @@ class CitationFilter(django_filters.FilterSet):
     record_type = django_filters.ChoiceFilter(
         choices=[(name, name) for name in sorted(CITABLE)], method="filter_record_type"
     )
-    record_id = django_filters.NumberFilter(field_name="object_id")
-    article = django_filters.NumberFilter(field_name="article")
+    record_id = IdFilter(field_name="object_id")
+    article = IdFilter(field_name="article")
     date_from, date_to = _dates("published_on", "Published")
 
     class Meta:

@@ -11,7 +11,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from actors.api.serializers import ActorBriefSerializer
-from actors.models import Actor
+from actors.models import Actor, Affiliation
 from negotiations.models import (
     Citation,
     Delivery,
@@ -374,10 +374,27 @@ class FigureSerializer(serializers.ModelSerializer):
         )
 
 
-# The kinds of record a citation may support, as `record_type` names them.
+# The kinds of record a citation may support, as `record_type` names them: every kind the record cites
+# (the demo cites affiliations, phases, proposal events and status changes too), so that every citation
+# the API lists has a documented `record_type`.
 CITABLE = {
     f"{model._meta.app_label}.{model._meta.model_name}": model
-    for model in (Actor, Track, Meeting, Proposal, Term, Delivery, Response, StickingPoint, Position, Figure)
+    for model in (
+        Actor,
+        Affiliation,
+        Track,
+        Phase,
+        Meeting,
+        Proposal,
+        ProposalEvent,
+        Term,
+        Delivery,
+        Response,
+        StickingPoint,
+        StickingPointStatus,
+        Position,
+        Figure,
+    )
 }
 
 
@@ -405,6 +422,16 @@ class CitationSerializer(CitationBriefSerializer):
 
 def _actors():
     return Actor.objects.all()
+
+
+def _representable(moment: datetime.datetime, zone: zoneinfo.ZoneInfo) -> bool:
+    """Whether a meeting time can be stored (in UTC) and shown in its own time zone, with room to spare (an
+    all-day calendar event ends the next day): 0001-01-01T00:00 in Tokyo would be year 0 in UTC."""
+    try:
+        shown = (moment.astimezone(datetime.UTC), moment.astimezone(zone))
+    except OverflowError:
+        return False
+    return all(datetime.MINYEAR < instant.year < datetime.MAXYEAR for instant in shown)
 
 
 class LocalDateTimeField(serializers.DateTimeField):
@@ -515,6 +542,13 @@ class MeetingInputSerializer(StrictFieldsMixin, serializers.ModelSerializer):
                 attrs[name] = timezone.make_aware(attrs[name], zone)
         starts = attrs.get("starts_at", getattr(self.instance, "starts_at", None))
         ends = attrs.get("ends_at", getattr(self.instance, "ends_at", None))
+        out_of_range = {
+            name: ["Datetime value out of range."]
+            for name, moment in (("starts_at", starts), ("ends_at", ends))
+            if moment is not None and not _representable(moment, zone)
+        }
+        if out_of_range:
+            raise serializers.ValidationError(out_of_range)
         if starts and ends and ends < starts:
             raise serializers.ValidationError({"ends_at": ["The meeting ends before it starts."]})
         return attrs

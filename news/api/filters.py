@@ -3,7 +3,7 @@ from django.db.models import Exists, OuterRef
 
 from news.models import Article, Feed, Mention
 from tracker import search
-from tracker.api.filters import id_or_slug
+from tracker.api.filters import IdFilter, id_or_slug
 
 # The fields of the full-text index news/migrations/0005 creates (tracker/search.py).
 ARTICLE_TEXT = ("title", "publisher", "text")
@@ -26,8 +26,8 @@ class ArticleFilter(django_filters.FilterSet):
     review_state = django_filters.MultipleChoiceFilter(choices=Article.ReviewState.choices)
     processing_state = django_filters.MultipleChoiceFilter(choices=Article.ProcessingState.choices)
     language = django_filters.CharFilter(help_text="BCP 47 code, e.g. en, ar, he.")
-    feed = django_filters.NumberFilter(field_name="feed")
-    story = django_filters.NumberFilter(field_name="story", help_text="Articles of one near-duplicate story.")
+    feed = IdFilter(field_name="feed")
+    story = IdFilter(field_name="story", help_text="Articles of one near-duplicate story.")
     actor = django_filters.CharFilter(method="filter_actor", help_text="Articles mentioning an actor (id or slug).")
     date_from = django_filters.DateFilter(
         field_name="published_at", lookup_expr="date__gte", help_text="Published on or after (YYYY-MM-DD, UTC)."

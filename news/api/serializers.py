@@ -4,6 +4,7 @@ from rest_framework import serializers
 
 from actors.api.serializers import ActorBriefSerializer
 from news.models import Article, Feed, Mention, Suggestion
+from tracker.api.filters import MAX_ID
 from tracker.api.serializers import IdRelatedField, StrictFieldsMixin, StrictSerializer
 
 # Output ---------------------------------------------------------------------
@@ -132,13 +133,17 @@ class ArticleDetailSerializer(ArticleSerializer):
 # Input ----------------------------------------------------------------------
 
 MIN_INTERVAL = datetime.timedelta(minutes=1)
+# The ingestion adapts its polling within INGEST_MIN_INTERVAL..INGEST_MAX_INTERVAL (a day by default) whatever
+# the base interval; a year bounds it so that the scheduling arithmetic (now + interval, interval × backoff)
+# and the stored duration stay within range.
+MAX_INTERVAL = datetime.timedelta(days=365)
 
 
 class FeedCreateSerializer(StrictFieldsMixin, serializers.ModelSerializer):
     """Add a feed by its URL: one request to the site checks it, names it and brings its first items."""
 
     url = serializers.URLField(max_length=2000)
-    poll_interval = serializers.DurationField(required=False, min_value=MIN_INTERVAL)
+    poll_interval = serializers.DurationField(required=False, min_value=MIN_INTERVAL, max_value=MAX_INTERVAL)
 
     class Meta:
         model = Feed
@@ -153,7 +158,7 @@ class FeedCreateSerializer(StrictFieldsMixin, serializers.ModelSerializer):
 class FeedUpdateSerializer(StrictFieldsMixin, serializers.ModelSerializer):
     """What an editor changes on a feed (its URL is its identity: add a new feed instead)."""
 
-    poll_interval = serializers.DurationField(required=False, min_value=MIN_INTERVAL)
+    poll_interval = serializers.DurationField(required=False, min_value=MIN_INTERVAL, max_value=MAX_INTERVAL)
 
     class Meta:
         model = Feed
@@ -162,7 +167,7 @@ class FeedUpdateSerializer(StrictFieldsMixin, serializers.ModelSerializer):
 
 class AcceptSerializer(StrictSerializer):
     suggestions = serializers.ListField(
-        child=serializers.IntegerField(min_value=1),
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
         required=False,
         default=list,
         max_length=100,

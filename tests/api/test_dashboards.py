@@ -433,3 +433,9 @@ def test_dashboard_query_counts_do_not_grow_with_rows(viewer, count_queries, siz
         if name != "api:upcoming-calendar":
             assert len(response.json()) >= size - 1, name  # the actor's pairs: one per other person
     assert counts == EXPECTED
+
+
+@pytest.mark.parametrize("name", ["api:upcoming-calendar", "api:timeline", "api:meeting-pairs"])
+def test_a_format_that_names_no_renderer_is_ignored_as_on_the_lists(viewer, name):
+    response = viewer.get(reverse(name), {"format": "xml"})
+    assert response.status_code == status.HTTP_200_OK

@@ -168,3 +168,13 @@ def test_cursor_pagination_refuses_an_ordering_and_an_unknown_mode(viewer):
     assert list(response.json()) == ["ordering"]
     response = viewer.get(reverse("api:actor-list"), {"pagination": "offset"})
     assert response.json() == {"pagination": ["Choose one of: page, cursor."]}
+
+
+@pytest.mark.parametrize(
+    ("name", "param"), [("article", "feed"), ("article", "story"), ("citation", "record_id"), ("citation", "article")]
+)
+@pytest.mark.parametrize("value", ["99999999999999999999999", "-99999999999999999999999", "0", "1.5", "²"])
+def test_an_id_filter_out_of_range_is_a_400_naming_it(viewer, name, param, value):
+    response = viewer.get(reverse(f"api:{name}-list"), {param: value})
+    assert response.status_code == status.HTTP_400_BAD_REQUEST
+    assert list(response.json()) == [param]

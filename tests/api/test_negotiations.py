@@ -1,8 +1,11 @@
 """Writes of the negotiation record over the API: nested rows, derived statuses, local times, sources."""
 
 import datetime
+import io
+import json
 
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 from rest_framework import status
 
@@ -242,6 +245,25 @@ def test_citations_name_their_record_and_source(client_for):
     assert send(editor, "post", url, unknown_kind).json() == {"record_type": ['"auth.user" is not a valid choice.']}
     listed = editor.get(url, {"record_type": "negotiations.meeting", "record_id": meeting.pk}).json()
     assert listed["count"] == 1
+
+
+def test_every_citation_listed_has_a_documented_record_type(client, client_for):
+    """The demo cites affiliations, phases, proposal events and status changes too: each of those citations
+    is listed with a `record_type` the schema documents, can be filtered on and can be added over the API."""
+    call_command("load_demo", stdout=io.StringIO())
+    analyst = client_for("analyst")
+    schema = client.get(reverse("api:schema"), HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+    documented = set(schema["components"]["schemas"]["RecordTypeEnum"]["enum"])
+    url = reverse("api:citation-list")
+    listed = json.loads(b"".join(analyst.get(url, {"format": "json-stream"}).streaming_content))
+    kinds = {row["record_type"] for row in listed}
+    assert {"actors.affiliation", "negotiations.phase", "negotiations.stickingpointstatus"} <= kinds <= documented
+    assert analyst.get(url, {"record_type": "negotiations.phase"}).json()["count"] > 0
+    phase = Phase.objects.first()
+    payload = {"record_type": "negotiations.phase", "record_id": phase.pk, "url": "https://example.org/phase"}
+    response = send(analyst, "post", url, payload)
+    assert response.status_code == status.HTTP_201_CREATED, response.json()
+    assert response.json()["record_type"] == "negotiations.phase"
 
 
 def test_deleting_a_record_and_a_protected_one(analyst):

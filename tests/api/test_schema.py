@@ -66,3 +66,45 @@ def test_the_documentation_pages_load_only_local_files(client, page):
 def test_swagger_ui_does_not_ask_the_online_validator(client):
     html = client.get(reverse("api:docs")).content.decode()
     assert '"validatorUrl": null' in html
+
+
+@pytest.fixture
+def served_schema(client, db):
+    return client.get(reverse("api:schema"), HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+
+
+def test_every_operation_documents_the_errors_it_can_answer_with(served_schema):
+    """Clients (and the schemathesis run) rely on the documented codes: each error with its body."""
+    error, invalid = {"$ref": "#/components/schemas/Error"}, {"$ref": "#/components/schemas/ValidationError"}
+    paths = served_schema["paths"]
+    for path, operations in paths.items():
+        for method, operation in operations.items():
+            responses = operation["responses"]
+            assert {"401", "429"} <= set(responses), (method, path)
+            assert responses["429"]["headers"]["Retry-After"]["schema"] == {"type": "integer"}
+            for code in set(responses) & {"401", "403", "404", "409", "412", "413", "415", "428", "429"}:
+                assert responses[code]["content"]["application/json"]["schema"] == error, (method, path, code)
+            if "400" in responses:
+                assert responses["400"]["content"]["application/json"]["schema"] == invalid, (method, path)
+            if "requestBody" in operation:
+                assert {"400", "413", "415"} <= set(responses), (method, path)
+    detail = paths["/api/v1/meetings/{id}/"]
+    assert {"403", "404"} <= set(detail["get"]["responses"])
+    for method in ("put", "patch", "delete"):
+        assert {"400", "404", "409", "412", "413", "415", "428"} <= set(detail[method]["responses"]), method
+    assert {"400", "404"} <= set(paths["/api/v1/meetings/"]["get"]["responses"])  # a bad filter; a page too far
+    assert "403" not in paths["/api/v1/auth/me/"]["get"]["responses"]  # any signed-in user
+    # The calendar answers an error as text when text/calendar is all the client accepts.
+    calendar_error = paths["/api/v1/calendar/upcoming.ics"]["get"]["responses"]["401"]["content"]
+    assert set(calendar_error) == {"application/json", "text/calendar"}
+
+
+def test_lists_document_their_export_formats(served_schema):
+    content = served_schema["paths"]["/api/v1/meetings/"]["get"]["responses"]["200"]["content"]
+    assert content["application/json"]["schema"] == {
+        "oneOf": [
+            {"$ref": "#/components/schemas/PaginatedMeetingList"},
+            {"type": "array", "items": {"$ref": "#/components/schemas/Meeting"}},  # ?format=json-stream
+        ]
+    }
+    assert content["text/csv"]["schema"]["type"] == "string"

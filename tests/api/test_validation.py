@@ -194,3 +194,110 @@ def test_out_of_range_numbers_and_odd_characters_are_clear_errors(analyst):
     assert response.status_code == status.HTTP_400_BAD_REQUEST and "NaN" in response.json()["detail"]
     response = send(analyst, "post", reverse("api:actor-list"), {"name": "a\x00b", "slug": "ab", "kind": "person"})
     assert response.json() == {"name": ["Null characters are not allowed."]}
+
+
+def test_an_address_under_the_api_that_matches_no_route_is_a_json_404(analyst):
+    for url in ("/api/v1/tracks/0.5/", "/api/v1/meetings/1/nothing/", "/api/v1/no-such-resource/"):
+        response = analyst.get(url)
+        assert response.status_code == status.HTTP_404_NOT_FOUND, url
+        assert response["Content-Type"] == "application/json", url
+        assert response.json()["detail"].startswith("Not found"), url
+    # Outside the API, Django's own page.
+    response = analyst.get("/no-such-page/")
+    assert response.status_code == status.HTTP_404_NOT_FOUND
+    assert response["Content-Type"].startswith("text/html")
+
+
+@pytest.mark.parametrize(
+    ("url", "param"),
+    [
+        ("api:meeting-list", "updated_since"),  # 30 February: well formed, no such day
+        ("api:deletions", "since"),
+    ],
+)
+def test_an_impossible_date_time_in_a_query_is_a_400(analyst, url, param):
+    response = analyst.get(reverse(url), {param: "2025-02-30T10:00:00Z"})
+    assert response.status_code == status.HTTP_400_BAD_REQUEST
+    assert list(response.json()) == [param]
+
+
+@pytest.mark.parametrize("instant", ["0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-14:00"])
+def test_a_date_time_out_of_range_in_utc_is_a_400(analyst, instant):
+    response = analyst.get(reverse("api:meeting-list"), {"updated_since": instant})
+    assert response.status_code == status.HTTP_400_BAD_REQUEST
+    assert response.json() == {"updated_since": ["The date-time is out of range once converted to UTC."]}
+
+
+@pytest.mark.parametrize("cursor", ["cD1hYmM=", "not-a-cursor"])  # the first decodes to position "abc"
+def test_a_forged_cursor_is_a_400_naming_it(analyst, cursor):
+    response = analyst.get(reverse("api:actor-list"), {"cursor": cursor})
+    assert response.status_code == status.HTTP_400_BAD_REQUEST
+    assert response.json() == {"cursor": ["Invalid cursor: use the `next` or `previous` link as given."]}
+
+
+@pytest.mark.parametrize(
+    ("url", "params"),
+    [
+        ("api:actor-list", {"page": "abc"}),
+        ("api:actor-list", {"page": "0"}),
+        ("api:actor-list", {"page_size": "abc"}),
+        ("api:actor-list", {"page_size": "0"}),
+        ("api:actor-list", {"pagination": "cursor", "page_size": "-1"}),
+        ("api:deletions", {"page_size": "²"}),  # a digit to str.isdigit(), not to int()
+    ],
+)
+def test_page_and_page_size_must_be_positive_integers(analyst, url, params):
+    response = analyst.get(reverse(url), params)
+    assert response.status_code == status.HTTP_400_BAD_REQUEST
+    assert response.json() == {name: ["A positive integer."] for name in params if name != "pagination"}
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        # Read in the meeting's time zone, these are before year 1 or after 9999 in UTC.
+        {"starts_at": "0001-01-01T00:00:00", "time_zone": "Asia/Tokyo"},
+        {"starts_at": "9999-12-31T23:00:00", "time_zone": "America/New_York"},
+        # Fine in UTC, but the meeting's local time would be in year 0.
+        {"starts_at": "0001-01-01T01:00:00Z", "time_zone": "America/New_York"},
+    ],
+)
+def test_a_meeting_time_out_of_range_in_utc_or_locally_is_a_field_error(analyst, changes):
+    assert post_meeting(analyst, meeting(**changes)) == {"starts_at": ["Datetime value out of range."]}
+
+
+@pytest.mark.parametrize(
+    ("name", "factory", "payload", "missing"),
+    [
+        ("actor", f.ActorFactory, {"aliases": [{"language": "en"}]}, ("aliases", "name")),
+        ("track", f.TrackFactory, {"phases": [{"name": "First"}]}, ("phases", "sequence")),
+        ("meeting", f.MeetingFactory, {"participants": [{"role": "guest"}]}, ("participants", "actor")),
+    ],
+)
+def test_a_patch_still_needs_whole_nested_rows(analyst, name, factory, payload, missing):
+    """Nested rows replace the record's rows, so each one is complete even in a PATCH of the record."""
+    url = reverse(f"api:{name}-detail", args=[factory().pk])
+    response = send(analyst, "patch", url, payload, HTTP_IF_MATCH="*")
+    assert response.status_code == status.HTTP_400_BAD_REQUEST
+    rows, field = missing
+    assert response.json() == {rows: {"0": {field: ["This field is required."]}}}
+
+
+def test_huge_numbers_in_review_and_feed_inputs_are_field_errors(client_for):
+    editor = client_for("editor")
+    article, feed = f.ArticleFactory(), f.FeedFactory()
+    url = reverse("api:article-accept", args=[article.pk])
+    response = send(editor, "post", url, {"suggestions": [2**70]})
+    assert response.status_code == status.HTTP_400_BAD_REQUEST
+    assert list(response.json()["suggestions"]) == ["0"]
+    url = reverse("api:feed-detail", args=[feed.pk])
+    response = send(editor, "patch", url, {"poll_interval": "999999999 00:00:00"}, HTTP_IF_MATCH="*")
+    assert response.status_code == status.HTTP_400_BAD_REQUEST
+    assert response.json() == {"poll_interval": ["Ensure this value is less than or equal to 365 days, 0:00:00."]}
+
+
+@pytest.mark.parametrize("value", ["\x00", "²"])
+def test_a_dashboard_parameter_naming_a_record_refuses_odd_characters(analyst, value):
+    response = analyst.get(reverse("api:timeline"), {"track": value})
+    assert response.status_code == status.HTTP_400_BAD_REQUEST
+    assert list(response.json()) == ["track"]

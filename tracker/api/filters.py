@@ -6,6 +6,7 @@ Filters that name a record (`actor`, `track`…) take its id or its slug.
 """
 
 import django_filters
+from django import forms
 from django.core.exceptions import FieldDoesNotExist
 from django.db.models import F, Model, Q
 from django.db.models.expressions import OrderBy
@@ -71,6 +72,17 @@ def id_or_slug(path: str, value: str) -> Q:
     if value.isascii() and value.isdigit() and int(value) <= MAX_ID:
         return Q(**{f"{path}_id": int(value)}) | by_slug
     return by_slug
+
+
+class IdFilter(django_filters.NumberFilter):
+    """A record by id: a whole number from 1 to the largest key (a larger one is a 400, not a database error)."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_ID)
+        super().__init__(*args, **kwargs)
 
 
 class IdOrSlugFilter(django_filters.CharFilter):

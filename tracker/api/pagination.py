@@ -4,14 +4,34 @@
 - `?pagination=cursor` (and then the `cursor` of each `next` link): {next, previous, results}, in
   id order, with no count query; stable while rows are added, so a mirror can walk the whole set.
   A cursor page is ordered by id, so `ordering` cannot be combined with it.
+
+A `page` or `page_size` that is not a positive integer, and a cursor that is not one a link gave, are
+400s naming the parameter; a larger page size is capped at 500; a page past the last one is a 404.
 """
 
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import CursorPagination, PageNumberPagination
+
+from .filters import MAX_ID
 
 PAGE_SIZE = 50
 MAX_PAGE_SIZE = 500
 MODES = ("page", "cursor")
+
+
+def positive_int(request, name: str) -> int | None:
+    """The query parameter `name` as a positive integer; None when absent or empty; else a 400."""
+    value = request.query_params.get(name, "").strip()
+    if not value:
+        return None
+    if not (value.isascii() and value.isdigit()) or int(value) < 1:
+        raise ValidationError({name: ["A positive integer."]})
+    return int(value)
+
+
+def page_size(request, param: str) -> int:
+    size = positive_int(request, param)
+    return PAGE_SIZE if size is None else min(size, MAX_PAGE_SIZE)
 
 
 class SyncCursorPagination(CursorPagination):
@@ -19,9 +39,25 @@ class SyncCursorPagination(CursorPagination):
     page_size = PAGE_SIZE
     page_size_query_param = "page_size"
     max_page_size = MAX_PAGE_SIZE
+    invalid_cursor = "Invalid cursor: use the `next` or `previous` link as given."
 
     def get_ordering(self, request, queryset, view):
         return self.ordering
+
+    def get_page_size(self, request):
+        return page_size(request, self.page_size_query_param)
+
+    def decode_cursor(self, request):
+        """DRF's cursor, refused (400) unless its position is an id: the rows are in id order, and a
+        position that is not a number would reach the database as one."""
+        try:
+            cursor = super().decode_cursor(request)
+        except NotFound:
+            raise ValidationError({self.cursor_query_param: [self.invalid_cursor]}) from None
+        position = None if cursor is None else cursor.position
+        if position is not None and not (position.isascii() and position.isdigit() and int(position) <= MAX_ID):
+            raise ValidationError({self.cursor_query_param: [self.invalid_cursor]})
+        return cursor
 
 
 class PagePagination(PageNumberPagination):
@@ -31,6 +67,14 @@ class PagePagination(PageNumberPagination):
 
     def __init__(self):
         self.cursor = None
+
+    def get_page_size(self, request):
+        return page_size(request, self.page_size_query_param)
+
+    def get_page_number(self, request, paginator):
+        if request.query_params.get(self.page_query_param, "").strip() in self.last_page_strings:
+            return paginator.num_pages
+        return positive_int(request, self.page_query_param) or 1
 
     def paginate_queryset(self, queryset, request, view=None):
         mode = request.query_params.get("pagination", "cursor" if "cursor" in request.query_params else "page")

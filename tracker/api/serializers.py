@@ -10,7 +10,11 @@ from rest_framework.settings import api_settings
 
 
 class StrictFieldsMixin:
-    """Reject fields the resource does not accept (a typo must not be silently dropped) and read-only ones."""
+    """Reject fields the resource does not accept (a typo must not be silently dropped) and read-only ones.
+
+    A nested row (an alias, a phase, a term…) is written whole: the list it is in replaces the record's
+    rows, so its required fields are required even in a PATCH of the record (DRF would let a partial
+    update skip them in nested rows too)."""
 
     def to_internal_value(self, data):
         errors = {}
@@ -23,6 +27,10 @@ class StrictFieldsMixin:
                     errors[key] = ["This field is read-only."]
                 else:
                     errors[str(key)] = [f"Unknown field. Accepted: {', '.join(writable)}."]
+            if self.parent is not None and getattr(self.root, "partial", False):
+                for name, field in self.fields.items():
+                    if field.required and name not in data:
+                        errors[name] = [field.error_messages["required"]]
         try:
             value = super().to_internal_value(data)
         except serializers.ValidationError as error:

@@ -23,7 +23,7 @@ from django.db.models import CharField, F, Model, Q, Value
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.permissions import IsAuthenticated
@@ -31,7 +31,7 @@ from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
 from rest_framework.views import APIView
 
-from .pagination import MAX_PAGE_SIZE, PAGE_SIZE
+from .pagination import MAX_PAGE_SIZE, PAGE_SIZE, page_size
 from .permissions import model_permission
 
 SYNC_APPS = ("actors", "negotiations", "news")
@@ -39,11 +39,22 @@ SYNC_APPS = ("actors", "negotiations", "news")
 
 def parse_instant(name: str, value: str) -> datetime.datetime:
     """An ISO 8601 date-time from a query parameter; without an offset it is UTC. A `+` left
-    unencoded in a query string arrives as a space, so a space before the offset is read as `+`."""
-    parsed = parse_datetime(value.strip().replace(" ", "+"))
+    unencoded in a query string arrives as a space, so a space before the offset is read as `+`.
+
+    A well-formed but impossible date (30 February, hour 25) and an instant that exists only in its own
+    offset (0001-01-01T00:00+14:00 is before year 1 in UTC) are refused like any other bad value."""
+    try:
+        parsed = parse_datetime(value.strip().replace(" ", "+"))
+    except ValueError:  # well formatted, but no such date or time
+        parsed = None
     if parsed is None:
         raise ValidationError({name: ["Give an ISO 8601 date-time, e.g. 2025-07-06T15:30:00Z."]})
-    return parsed if timezone.is_aware(parsed) else parsed.replace(tzinfo=datetime.UTC)
+    if timezone.is_naive(parsed):
+        parsed = parsed.replace(tzinfo=datetime.UTC)
+    try:
+        return parsed.astimezone(datetime.UTC)
+    except OverflowError:
+        raise ValidationError({name: ["The date-time is out of range once converted to UTC."]}) from None
 
 
 class UpdatedSinceFilter:
@@ -127,13 +138,16 @@ class DeletionSerializer(serializers.Serializer):
         OpenApiParameter("cursor", str, description="Opaque position from a `next` link."),
         OpenApiParameter("page_size", int, description=f"{PAGE_SIZE} by default, at most {MAX_PAGE_SIZE}."),
     ],
-    responses=inline_serializer(
-        "DeletionPage",
-        {
-            "next": serializers.URLField(allow_null=True),
-            "results": DeletionSerializer(many=True),
-        },
-    ),
+    responses={
+        200: inline_serializer(
+            "DeletionPage",
+            {
+                "next": serializers.URLField(allow_null=True),
+                "results": DeletionSerializer(many=True),
+            },
+        ),
+        403: OpenApiResponse(description="A requested type is one the user may not view."),
+    },
     tags=["sync"],
 )
 class DeletionsView(APIView):
@@ -162,20 +176,12 @@ class DeletionsView(APIView):
             raise PermissionDenied("You may not view records of these types.")
         return allowed
 
-    def page_size(self, request) -> int:
-        value = request.query_params.get("page_size", "")
-        if not value:
-            return PAGE_SIZE
-        if not value.isdigit() or int(value) < 1:
-            raise ValidationError({"page_size": ["A positive integer."]})
-        return min(int(value), MAX_PAGE_SIZE)
-
     def get(self, request):
         types = self.viewable_types(request)
         since = request.query_params.get("since")
         since_filter = Q(history_date__gte=parse_instant("since", since)) if since else Q()
         cursor = _decode_cursor(request.query_params["cursor"]) if request.query_params.get("cursor") else None
-        size = self.page_size(request)
+        size = page_size(request, "page_size")
         parts = [
             model.history.filter(since_filter, _after_cursor(label, cursor), history_type="-")
             .annotate(row_type=Value(label, output_field=CharField()), row_id=F("id"), row_at=F("history_date"))

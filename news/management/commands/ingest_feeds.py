@@ -35,7 +35,7 @@ class Command(BaseCommand):
             return services.feeds_claim_due(limit=10_000)
         query = Q()
         for name in names:
-            query |= Q(pk=int(name)) if name.isdigit() else Q(url=name)
+            query |= Q(pk=int(name)) if name.isascii() and name.isdigit() and len(name) < 19 else Q(url=name)
         ids = list(Feed.objects.filter(query).values_list("pk", flat=True))
         if len(ids) != len(names):
             raise CommandError("Some named feeds do not exist.")
