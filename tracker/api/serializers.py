@@ -58,6 +58,7 @@ class IdOrSlugRelatedField(serializers.RelatedField):
         "no_id": "No {model} with id {value}.",
         "no_slug": 'No {model} with slug "{value}".',
         "incorrect_type": "Give the {model}'s id (an integer) or slug (a string), not {data_type}.",
+        "null_character": "Null characters are not allowed.",
     }
 
     def __init__(self, *, slug_field: str = "slug", **kwargs):
@@ -74,6 +75,8 @@ class IdOrSlugRelatedField(serializers.RelatedField):
             if found is None:
                 self.fail("no_id", model=model, value=data)
             return found
+        if "\x00" in data:  # PostgreSQL refuses a NUL in a query: a 500, not the 400 it is
+            self.fail("null_character")
         found = queryset.filter(**{self.slug_field: data}).first()
         if found is None:
             self.fail("no_slug", model=model, value=data)
