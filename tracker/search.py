@@ -15,8 +15,9 @@ import re
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchQuery, SearchVector, SearchVectorExact
 from django.db import connections
-from django.db.migrations.operations.base import Operation
 from django.db.models import Q, QuerySet
+
+from .migration_operations import AddIndexOnPostgres
 
 CONFIG = "english"
 MAX_QUERY_LENGTH = 200
@@ -60,38 +61,19 @@ def substring_match(fields: tuple[str, ...], query: str) -> Q:
     return condition
 
 
-class CreateSearchIndex(Operation):
+class CreateSearchIndex(AddIndexOnPostgres):
     """A GIN index on `vector(*fields)` of one model, on PostgreSQL only (other databases skip it).
 
-    It lives outside the model state (no `Meta.indexes` entry) because SQLite cannot build it; the
-    name must be unique in the database. `tests/tracker/test_search.py` checks that searches use it.
+    The name must be unique in the database. `tests/tracker/test_search.py` checks that searches use it.
     """
 
-    reversible = True
-
     def __init__(self, model_name: str, name: str, fields: list[str]):
-        self.model_name, self.name, self.fields = model_name, name, fields
+        self.name, self.fields = name, fields
+        super().__init__(model_name, GinIndex(vector(*fields), name=name))
 
     def deconstruct(self):
-        return (
-            self.__class__.__qualname__,
-            [],
-            {"model_name": self.model_name, "name": self.name, "fields": self.fields},
-        )
-
-    def state_forwards(self, app_label, state):
-        pass
-
-    def _index(self):
-        return GinIndex(vector(*self.fields), name=self.name)
-
-    def database_forwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
-            schema_editor.add_index(to_state.apps.get_model(app_label, self.model_name), self._index())
-
-    def database_backwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
-            schema_editor.remove_index(from_state.apps.get_model(app_label, self.model_name), self._index())
+        kwargs = {"model_name": self.model_name, "name": self.name, "fields": self.fields}
+        return self.__class__.__qualname__, [], kwargs
 
     def describe(self):
         return f"Create full-text index {self.name} on {self.model_name} ({', '.join(self.fields)}), PostgreSQL only"
