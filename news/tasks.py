@@ -3,6 +3,7 @@
 import logging
 import random
 import time
+from collections import Counter
 from functools import partial
 
 from celery import shared_task
@@ -106,7 +107,7 @@ def process_articles(article_ids: list[int], attempt: int = 0) -> dict[str, int]
     """
     started = time.monotonic()
     budget = settings.CELERY_TASK_SOFT_TIME_LIMIT - 2 * settings.INGEST_TOTAL_TIMEOUT
-    outcomes: dict[str, int] = {}
+    outcomes: Counter[str] = Counter()
     waiting: list[int] = []
     wait = 0.0
     for position, article_id in enumerate(article_ids):
@@ -124,12 +125,11 @@ def process_articles(article_ids: list[int], attempt: int = 0) -> dict[str, int]
                 wait = max(wait, _later(busy))
                 outcome = "waiting"
         except SoftTimeLimitExceeded:
-            outcomes["failed"] = outcomes.get("failed", 0) + 1
-            _too_slow(article_id)
+            outcomes[_too_slow(article_id)] += 1
             if article_ids[position + 1 :]:
                 enqueue(process_articles, list(article_ids[position + 1 :]), attempt)
             break
-        outcomes[outcome] = outcomes.get(outcome, 0) + 1
+        outcomes[outcome] += 1
     if waiting:
         transaction.on_commit(partial(process_articles.apply_async, (waiting, attempt + 1), countdown=wait))
-    return outcomes
+    return dict(outcomes)
