@@ -11,14 +11,15 @@ import hashlib
 import logging
 import random
 import statistics
+import time
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
-from trafilatura.utils import decode_file
 
 from negotiations.models import Citation
 
@@ -26,8 +27,9 @@ from .models import Article, Feed, FeedPoll, Suggestion, Tombstone
 from .pipeline import dedupe, mentions, suggest
 from .pipeline.extract import extract_article, html_to_text, sanitise
 from .pipeline.http import FetchError, FetchResult, fetch
+from .pipeline.pages import Pages
 from .pipeline.parse import Entry, MalformedFeed, ParsedFeed, parse_feed
-from .pipeline.politeness import defer_host, host_slot
+from .pipeline.politeness import HostBusy, defer_host, host_slot
 from .pipeline.urls import canonical_url
 
 logger = logging.getLogger(__name__)
@@ -359,67 +361,200 @@ def _update_article(article: Article, entry: Entry) -> None:
 # Processing -----------------------------------------------------------------
 
 
-def article_process(*, article_id: int, force: bool = False) -> Article | None:
-    """Extract, fingerprint, cluster, find mentions and suggest links for one article.
+@dataclass
+class BatchOutcome:
+    """What `articles_process` did with each article of a batch."""
 
-    The page is fetched only when the feed carried a summary rather than the article. Raises
-    politeness.HostBusy when the page's host must not be asked now (the task retries later).
+    processed: dict[int, Article] = field(default_factory=dict)
+    skipped: dict[int, str] = field(default_factory=dict)  # not new (and not forced): its processing state
+    failed: dict[int, Exception] = field(default_factory=dict)  # marked failed, with the error
+    busy: dict[int, HostBusy] = field(default_factory=dict)  # its page's host must not be asked now: untouched
+    not_started: list[int] = field(default_factory=list)  # the time ran out first: untouched
+    gone: list[int] = field(default_factory=list)
+
+
+@dataclass
+class _Prepared:
+    """An article extracted, fingerprinted and searched for mentions, not yet written."""
+
+    article: Article
+    fetched: bool
+    page_canonical: str
+    fprint: dedupe.Fingerprint
+    found: list[mentions.Mention]
+
+
+def article_process(*, article_id: int, force: bool = False) -> Article | None:
+    """Process one article (see `articles_process`); raises what stopped it (HostBusy, or the error it
+    was marked failed with). None when the article does not exist."""
+    outcome = articles_process(article_ids=[article_id], force=force)
+    if article_id in outcome.busy:
+        raise outcome.busy[article_id]
+    if article_id in outcome.failed:
+        raise outcome.failed[article_id]
+    if article_id in outcome.processed:
+        return outcome.processed[article_id]
+    return Article.objects.filter(pk=article_id).first()
+
+
+def articles_process(*, article_ids: list[int], force: bool = False, stop_at: float | None = None) -> BatchOutcome:
+    """Extract, fingerprint, cluster, find mentions and suggest links for a batch of articles.
+
+    Pages are fetched (only when the feed carried a summary rather than the article) one
+    batch ahead in a background thread, under the politeness slot of their host; an article
+    whose host is busy is left untouched and reported in `busy`. Each article is then
+    extracted and searched for mentions; an article that fails is marked failed with its
+    error and the batch goes on. The results are written together: a fixed number of queries
+    for the whole batch (the story lookups, the suggestion candidates, one UPDATE of the
+    articles, and the band keys, mentions and suggestions replaced), in one transaction;
+    should that fail, each article is written on its own, so one bad article fails alone.
+    Past `stop_at` (time.monotonic()), articles not begun are left in `not_started`.
+    Processing an article twice gives the same rows.
     """
-    article = Article.objects.select_related("feed").filter(pk=article_id).first()
-    if article is None or (article.processing_state != Article.ProcessingState.NEW and not force):
-        return article
+    outcome = BatchOutcome()
+    loaded = Article.objects.select_related("feed").in_bulk(article_ids)
+    articles = []
+    for article_id in dict.fromkeys(article_ids):
+        article = loaded.get(article_id)
+        if article is None:
+            outcome.gone.append(article_id)
+        elif article.processing_state != Article.ProcessingState.NEW and not force:
+            outcome.skipped[article_id] = article.processing_state
+        else:
+            articles.append(article)
+    if not articles:
+        return outcome
+    matcher = mentions.current_matcher()
+    prepared: list[_Prepared] = []
+    wanted = [(article.pk, article.url) for article in articles if _needs_page(article)]
+    needed = {key for key, _ in wanted}
+    with Pages(wanted) as pages:
+        for position, article in enumerate(articles):
+            if stop_at is not None and (prepared or outcome.failed) and time.monotonic() > stop_at:
+                outcome.not_started = [later.pk for later in articles[position:]]
+                break
+            try:
+                page = pages.get(article.pk) if article.pk in needed else None
+                prepared.append(_prepare(article, page, matcher))
+            except HostBusy as busy:
+                outcome.busy[article.pk] = busy
+            except SoftTimeLimitExceeded:
+                outcome.failed[article.pk] = _TooSlow("Processing took longer than the time limit.")
+                outcome.not_started = [later.pk for later in articles[position + 1 :]]
+                break
+            except Exception as error:  # keep the article and say why; an editor can reprocess it
+                logger.exception("article processing failed", extra={"article": article.pk})
+                outcome.failed[article.pk] = error
+    _write_batch(prepared, outcome)
+    for article_id, error in outcome.failed.items():
+        article_mark_failed(article_id=article_id, error=_error_text(error))
+    return outcome
+
+
+class _TooSlow(Exception):
+    pass
+
+
+def _error_text(error: Exception) -> str:
+    return str(error) if isinstance(error, _TooSlow) else f"{type(error).__name__}: {error}"
+
+
+def _needs_page(article: Article) -> bool:
     feed_html = article.feed_content or article.summary
-    fetched = {}
-    if len(html_to_text(feed_html).split()) < FULL_CONTENT_WORDS and not article.raw_html:
-        article.raw_html = fetched["raw_html"] = _fetch_page(article)
-    extracted = extract_article(article.raw_html, url=article.url, feed_html=feed_html)
+    return not article.raw_html and len(html_to_text(feed_html).split()) < FULL_CONTENT_WORDS
+
+
+def _prepare(article: Article, page: str | None, matcher: mentions.AliasMatcher) -> _Prepared:
+    if page is not None:
+        article.raw_html = page
+    extracted = extract_article(article.raw_html, url=article.url, feed_html=article.feed_content or article.summary)
     article.text = extracted.text
     article.content_html = extracted.content_html
     article.language = extracted.language or (article.feed.language if article.feed else "")
     if extracted.author and not article.author:
         article.author = extracted.author
     fprint = dedupe.fingerprint(article.text)
-    found = mentions.find_mentions(article, mentions.current_matcher())
-    with transaction.atomic():
-        _adopt_page_canonical(article, extracted.canonical_url)
-        story = dedupe.find_story(article, fprint) or article
-        suggestions, relevance = suggest.score_article(article, {mention.actor_id for mention in found})
-        now = timezone.now()
-        # One UPDATE, not save(): processing derives data, it is not an edit for the article's history.
-        changed = Article.objects.filter(pk=article.pk).update(
-            text=article.text,
-            content_html=article.content_html,
-            language=article.language,
-            author=article.author,
-            canonical_url=article.canonical_url,
-            review_state=article.review_state,
-            duplicate_of=article.duplicate_of,
-            reviewed_at=article.reviewed_at,
-            review_note=article.review_note,
-            content_hash=fprint.text_hash,
-            simhash=fprint.simhash,
-            story=story,
-            relevance=relevance,
-            **fetched,  # the page, when it was fetched now (a large value: not rewritten for nothing)
-            processing_state=Article.ProcessingState.PROCESSED,
-            processing_error="",
-            processed_at=now,
-            updated_at=now,
-        )
-        if not changed:
-            return None  # deleted meanwhile
-        dedupe.store_bands(article, fprint)
-        mentions.replace_mentions(article, found)
-        suggest.replace_suggestions(article, suggestions)
-    article.content_hash, article.simhash, article.story, article.relevance = (
-        fprint.text_hash,
-        fprint.simhash,
-        story,
-        relevance,
-    )
-    article.processing_state, article.processing_error = Article.ProcessingState.PROCESSED, ""
-    article.processed_at = article.updated_at = now
-    return article
+    found = mentions.find_mentions(article, matcher)
+    return _Prepared(article, page is not None, extracted.canonical_url, fprint, found)
+
+
+def _write_batch(prepared: list[_Prepared], outcome: BatchOutcome) -> None:
+    if not prepared:
+        return
+    try:
+        with transaction.atomic():
+            _write(prepared, outcome)
+        return
+    except Exception:  # one article's rows broke the batch write: write each on its own
+        logger.warning("batch write failed, writing the articles one by one", exc_info=True)
+    for item in prepared:
+        outcome.processed.pop(item.article.pk, None)
+        if item.article.pk in outcome.gone:
+            outcome.gone.remove(item.article.pk)
+        try:
+            with transaction.atomic():
+                _write([item], outcome)
+        except Exception as error:
+            logger.exception("article processing failed", extra={"article": item.article.pk})
+            outcome.failed[item.article.pk] = error
+
+
+# The article's columns that processing writes (raw_html too when the page was fetched now).
+_PROCESSED_FIELDS = [
+    "text",
+    "content_html",
+    "language",
+    "author",
+    "canonical_url",
+    "review_state",
+    "duplicate_of",
+    "reviewed_at",
+    "review_note",
+    "content_hash",
+    "simhash",
+    "story",
+    "relevance",
+    "processing_state",
+    "processing_error",
+    "processed_at",
+    "updated_at",
+]
+
+
+def _write(prepared: list[_Prepared], outcome: BatchOutcome) -> None:
+    """Write a batch's results in a fixed number of queries (call it in a transaction)."""
+    ids = [item.article.pk for item in prepared]
+    # Lock the rows (in id order, so two batches cannot deadlock); a row deleted meanwhile is gone.
+    alive = set(Article.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk", flat=True))
+    outcome.gone += [pk for pk in ids if pk not in alive]
+    prepared = [item for item in prepared if item.article.pk in alive]
+    if not prepared:
+        return
+    _adopt_page_canonicals(prepared)
+    pairs = [(item.article, item.fprint) for item in prepared]
+    stories = dedupe.find_stories(pairs)
+    scores = suggest.score_articles([(item.article, {m.actor_id for m in item.found}) for item in prepared])
+    now = timezone.now()
+    for item, story, (_, relevance) in zip(prepared, stories, scores, strict=True):
+        article = item.article
+        article.content_hash, article.simhash = item.fprint.text_hash, item.fprint.simhash
+        article.story = story or article
+        article.relevance = relevance
+        article.processing_state, article.processing_error = Article.ProcessingState.PROCESSED, ""
+        article.processed_at = article.updated_at = now
+    # Queryset updates, not save(): processing derives data, it is not an edit for the article's history.
+    # The page is written only when it was fetched now (a large value: not rewritten for nothing).
+    fetched = [item.article for item in prepared if item.fetched]
+    stored = [item.article for item in prepared if not item.fetched]
+    if fetched:
+        Article.objects.bulk_update(fetched, [*_PROCESSED_FIELDS, "raw_html"])
+    if stored:
+        Article.objects.bulk_update(stored, _PROCESSED_FIELDS)
+    alive_ids = [item.article.pk for item in prepared]
+    dedupe.replace_bands(pairs)
+    mentions.replace_mentions(alive_ids, [mention for item in prepared for mention in item.found])
+    suggest.replace_suggestions(alive_ids, [suggestion for suggestions, _ in scores for suggestion in suggestions])
+    outcome.processed.update((item.article.pk, item.article) for item in prepared)
 
 
 def article_mark_failed(*, article_id: int, error: str) -> None:
@@ -428,38 +563,34 @@ def article_mark_failed(*, article_id: int, error: str) -> None:
     )
 
 
-def _fetch_page(article: Article) -> str:
-    host = urlsplit(article.url).hostname or ""
-    with host_slot(host):
-        try:
-            result = fetch(article.url, accept="text/html,application/xhtml+xml")
-        except FetchError as error:
-            if error.retry_after:
-                defer_host(host, error.retry_after)
-            logger.info(
-                "page fetch failed, using the feed's content", extra={"article": article.pk, "error": str(error)}
-            )
-            return ""
-    if result.charset:
-        return result.body.decode(result.charset, errors="replace")
-    return decode_file(result.body)  # the page's own <meta charset>, or detection
+def _adopt_page_canonicals(prepared: list[_Prepared]) -> None:
+    """Honour each page's rel=canonical (same site only); if another article already has it, this is its copy.
 
-
-def _adopt_page_canonical(article: Article, page_canonical: str) -> None:
-    """Honour the page's rel=canonical (same site only); if another article already has it, this is its copy."""
-    if not page_canonical:
+    One query for the batch, and none when every page names its own URL.
+    """
+    wanted = {}
+    for item in prepared:
+        if item.page_canonical:
+            canonical = canonical_url(item.page_canonical)
+            if canonical != item.article.canonical_url:
+                wanted[item.article.pk] = canonical
+    if not wanted:
         return
-    canonical = canonical_url(page_canonical)
-    if canonical == article.canonical_url:
-        return
-    holder = Article.objects.filter(canonical_url=canonical).exclude(pk=article.pk).first()
-    if holder is None:
-        article.canonical_url = canonical
-    elif article.review_state == Article.ReviewState.PENDING:
-        article.review_state = Article.ReviewState.DUPLICATE
-        article.duplicate_of = holder
-        article.reviewed_at = timezone.now()
-        article.review_note = f"Same canonical URL as article {holder.pk}."
+    holders = dict(Article.objects.filter(canonical_url__in=set(wanted.values())).values_list("canonical_url", "pk"))
+    for item in prepared:
+        article = item.article
+        canonical = wanted.get(article.pk)
+        if canonical is None:
+            continue
+        holder = holders.get(canonical)
+        if holder is None:
+            article.canonical_url = canonical
+            holders[canonical] = article.pk  # a later article of the batch with it is this one's copy
+        elif article.review_state == Article.ReviewState.PENDING:
+            article.review_state = Article.ReviewState.DUPLICATE
+            article.duplicate_of_id = holder
+            article.reviewed_at = timezone.now()
+            article.review_note = f"Same canonical URL as article {holder}."
 
 
 # Review ---------------------------------------------------------------------

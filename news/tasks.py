@@ -59,19 +59,6 @@ def poll_feed(self, feed_id: int) -> str:
 MAX_BUSY_RETRIES = 60
 
 
-def _process(article_id: int, force: bool = False) -> str:
-    """Process one article and say how it went; HostBusy and SoftTimeLimitExceeded go to the caller."""
-    try:
-        article = services.article_process(article_id=article_id, force=force)
-    except (HostBusy, SoftTimeLimitExceeded):
-        raise
-    except Exception as error:  # keep the article and say why; an editor can reprocess it
-        logger.exception("article processing failed", extra={"article": article_id})
-        services.article_mark_failed(article_id=article_id, error=f"{type(error).__name__}: {error}")
-        return "failed"
-    return "gone" if article is None else article.processing_state
-
-
 def _too_slow(article_id: int) -> str:
     services.article_mark_failed(article_id=article_id, error="Processing took longer than the time limit.")
     return "failed"
@@ -86,50 +73,49 @@ def _stayed_busy(article_id: int, busy: HostBusy) -> str:
 def process_article(self, article_id: int, force: bool = False) -> str:
     """One article (an editor's "reprocess"); new items of a poll go through process_articles."""
     try:
-        return _process(article_id, force)
-    except HostBusy as busy:
-        if self.request.retries >= self.max_retries:
-            return _stayed_busy(article_id, busy)
-        raise self.retry(countdown=_later(busy)) from busy
-    except SoftTimeLimitExceeded:
+        result = services.articles_process(article_ids=[article_id], force=force)
+    except SoftTimeLimitExceeded:  # while writing: nothing was written
         return _too_slow(article_id)
+    if article_id in result.busy:
+        if self.request.retries >= self.max_retries:
+            return _stayed_busy(article_id, result.busy[article_id])
+        raise self.retry(countdown=_later(result.busy[article_id]))
+    if article_id in result.skipped:
+        return result.skipped[article_id]
+    return "processed" if article_id in result.processed else "failed" if article_id in result.failed else "gone"
 
 
 @shared_task
 def process_articles(article_ids: list[int], attempt: int = 0) -> dict[str, int]:
-    """A poll's new items, one after another in one task (the per-task cost is paid once per batch).
+    """A poll's new items, processed together in one task (services.articles_process).
 
-    Each article is processed as process_article would: a failure marks that article failed
-    and the batch goes on. Articles whose host is busy go back to the queue as a batch of their
-    own, retried later (at most MAX_BUSY_RETRIES times). Before the batch could run into the soft
-    time limit, the rest of it is queued as a new task, so a slow site costs its own articles
-    only. Redelivered after a crash, the batch skips what is already processed.
+    A failure marks that article failed and the batch goes on. Articles whose host is busy go
+    back to the queue as a batch of their own, retried later (at most MAX_BUSY_RETRIES times).
+    Articles not begun before the batch could run into the soft time limit are queued as a new
+    task, so a slow site costs its own articles only. Redelivered after a crash, the batch
+    skips what is already processed.
     """
-    started = time.monotonic()
     budget = settings.CELERY_TASK_SOFT_TIME_LIMIT - 2 * settings.INGEST_TOTAL_TIMEOUT
-    outcomes: Counter[str] = Counter()
-    waiting: list[int] = []
-    wait = 0.0
-    for position, article_id in enumerate(article_ids):
-        if position and time.monotonic() - started > budget:
-            enqueue(process_articles, list(article_ids[position:]), attempt)
-            outcomes["requeued"] = len(article_ids) - position
-            break
-        try:
-            outcome = _process(article_id)
-        except HostBusy as busy:
-            if attempt >= MAX_BUSY_RETRIES:
-                outcome = _stayed_busy(article_id, busy)
-            else:
-                waiting.append(article_id)
-                wait = max(wait, _later(busy))
-                outcome = "waiting"
-        except SoftTimeLimitExceeded:
-            outcomes[_too_slow(article_id)] += 1
-            if article_ids[position + 1 :]:
-                enqueue(process_articles, list(article_ids[position + 1 :]), attempt)
-            break
-        outcomes[outcome] += 1
-    if waiting:
+    try:
+        result = services.articles_process(article_ids=article_ids, stop_at=time.monotonic() + budget)
+    except SoftTimeLimitExceeded:  # while writing the batch: nothing of it was written
+        if attempt >= MAX_BUSY_RETRIES:
+            return {"failed": sum(_too_slow(article_id) == "failed" for article_id in article_ids)}
+        enqueue(process_articles, list(article_ids), attempt + 1)
+        return {"requeued": len(article_ids)}
+    outcomes: Counter[str] = Counter(result.skipped.values())
+    outcomes["processed"] += len(result.processed)
+    outcomes["failed"] += len(result.failed)
+    outcomes["gone"] += len(result.gone)
+    if result.not_started:
+        enqueue(process_articles, result.not_started, attempt)
+        outcomes["requeued"] += len(result.not_started)
+    waiting = [article_id for article_id in article_ids if article_id in result.busy]
+    if waiting and attempt >= MAX_BUSY_RETRIES:
+        for article_id in waiting:
+            outcomes[_stayed_busy(article_id, result.busy[article_id])] += 1
+    elif waiting:
+        wait = max(_later(busy) for busy in result.busy.values())
         transaction.on_commit(partial(process_articles.apply_async, (waiting, attempt + 1), countdown=wait))
-    return dict(outcomes)
+        outcomes["waiting"] += len(waiting)
+    return {outcome: count for outcome, count in outcomes.items() if count}

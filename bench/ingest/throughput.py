@@ -166,6 +166,7 @@ def run_floor(origin: str, feed_paths: list[str]) -> tuple[float, int]:
 
 def breakdown(origin: str, sample: int) -> None:
     import trafilatura
+    from django.conf import settings
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -176,7 +177,9 @@ def breakdown(origin: str, sample: int) -> None:
     from news.pipeline.politeness import host_slot
 
     articles = list(Article.objects.order_by("id").values_list("id", "url", "raw_html")[:sample])
-    stages: dict[str, list[float]] = {}
+    size = settings.INGEST_PROCESS_BATCH
+    batches = [[row[0] for row in articles[start : start + size]] for start in range(0, len(articles), size)]
+    stages: dict[str, float] = {}
 
     def timed(name: str, function):
         def wrapper(*args, **kwargs):
@@ -184,34 +187,33 @@ def breakdown(origin: str, sample: int) -> None:
             try:
                 return function(*args, **kwargs)
             finally:
-                stages.setdefault(name, []).append(time.perf_counter() - started)
+                stages[name] = stages.get(name, 0.0) + time.perf_counter() - started
 
         return wrapper
 
     patches = [
         (services, "extract_article", "extract (trafilatura + metadata, language, nh3)"),
         (dedupe, "fingerprint", "fingerprint (normalise, shingles, hash, SimHash, band keys)"),
-        (mentions, "current_matcher", "alias matcher (stamp query; rebuilt only after an alias change)"),
+        (mentions, "current_matcher", "alias matcher (stamp query, once a batch; rebuilt only after an alias change)"),
         (mentions, "find_mentions", "mentions: Aho-Corasick pass"),
-        (dedupe, "find_story", "story: band-key candidates (one SQL join), their texts, verification"),
-        (suggest, "score_article", "suggestions: candidate records and scores"),
-        (dedupe, "store_bands", "rows: replace 32 band keys"),
-        (mentions, "replace_mentions", "rows: replace mentions"),
-        (suggest, "replace_suggestions", "rows: replace suggestions"),
+        (dedupe, "find_stories", "stories: band-key candidates (one SQL join a batch), their texts, verification"),
+        (suggest, "score_articles", "suggestions: candidate records (8 queries a batch) and scores"),
+        (dedupe, "replace_bands", "rows: replace band keys (delete + insert, a batch)"),
+        (mentions, "replace_mentions", "rows: replace mentions (delete + insert, a batch)"),
+        (suggest, "replace_suggestions", "rows: replace suggestions (delete + insert, a batch)"),
     ]
     originals = [(module, name, getattr(module, name)) for module, name, _ in patches]
-    totals, queries = [], []
+    total, queries = 0.0, []
     try:
         for module, name, label in patches:
             setattr(module, name, timed(label, getattr(module, name)))
-        for article_id, _, _ in articles[:3]:  # warm caches (matcher, content types)
-            services.article_process(article_id=article_id, force=True)
+        services.articles_process(article_ids=batches[0], force=True)  # warm caches (matcher, content types)
         stages.clear()
-        for article_id, _, _ in articles:
+        for batch in batches:
             with CaptureQueriesContext(connection) as captured:
                 started = time.perf_counter()
-                services.article_process(article_id=article_id, force=True)
-                totals.append(time.perf_counter() - started)
+                services.articles_process(article_ids=batch, force=True)
+                total += time.perf_counter() - started
             queries.append(len(captured))
     finally:
         for module, name, function in originals:
@@ -232,24 +234,26 @@ def breakdown(origin: str, sample: int) -> None:
         defaults.append(time.perf_counter() - started)
 
     store = store_entries_per_item(origin)
-    ms = 1000
-    staged = sum(common.median(values) for values in stages.values())
-    print(f"\nWhere one article's time goes (median over {len(articles)} articles, in this process):\n")
+    ms, count = 1000, len(articles)
+    print(
+        f"\nWhere one article's time goes (in this process: {count} articles re-processed in batches of {size}, "
+        "page already stored; per article, the batch-wide steps shared out):\n"
+    )
     print("| stage | ms |")
     print("| --- | ---: |")
-    print(f"| page fetch (news.pipeline.http.fetch, loopback) | {common.median(fetches) * ms:.2f} |")
-    print(f"| politeness slot (Redis: add, get, set, get, delete) | {common.median(slots) * ms:.2f} |")
-    for label, values in stages.items():
-        print(f"| {label} | {common.median(values) * ms:.2f} |")
+    print(f"| page fetch (news.pipeline.http.fetch, loopback; median) | {common.median(fetches) * ms:.2f} |")
+    print(f"| politeness slot (Redis; median) | {common.median(slots) * ms:.2f} |")
+    for label, seconds in stages.items():
+        print(f"| {label} | {seconds / count * ms:.2f} |")
     print(
-        f"| the rest of article_process (load, one UPDATE of the article, transaction) | "
-        f"{(common.median(totals) - staged) * ms:.2f} |"
+        "| the rest of articles_process (load, lock, one UPDATE of the batch's articles, transaction) | "
+        f"{(total - sum(stages.values())) / count * ms:.2f} |"
     )
-    print(f"| **article_process total** (page already stored) | **{common.median(totals) * ms:.2f}** |")
-    print(f"| floor's extraction: trafilatura.extract, defaults | {common.median(defaults) * ms:.2f} |")
-    print(f"| feed poll, per item: services.store_entries (insert + history row, savepoint) | {store * ms:.2f} |")
+    print(f"| **articles_process total, per article** | **{total / count * ms:.2f}** |")
+    print(f"| floor's extraction: trafilatura.extract, defaults (median) | {common.median(defaults) * ms:.2f} |")
+    print(f"| feed poll, per item: services.store_entries | {store * ms:.2f} |")
     print(
-        f"\nQueries per article_process: median {common.median(queries):.0f} (min {min(queries)}, max {max(queries)})"
+        f"\nQueries per batch of {size}: median {common.median(queries):.0f} (min {min(queries)}, max {max(queries)})"
     )
 
 

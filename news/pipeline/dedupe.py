@@ -48,6 +48,7 @@ The band keys stored in the database depend on every constant below and on the
 hash seeds: changing any of them means fingerprinting every article again.
 """
 
+import datetime
 import hashlib
 import re
 import unicodedata
@@ -56,7 +57,7 @@ from urllib.parse import urlsplit
 
 import numpy as np
 from django.db import connections, router, transaction
-from django.db.models import Q
+from django.db.models import Min, Q
 
 from news.models import Article, ArticleBand
 
@@ -214,71 +215,142 @@ def fingerprint_article(article: Article, fprint: Fingerprint | None = None) -> 
 
 
 def store_bands(article: Article, fprint: Fingerprint) -> None:
-    ArticleBand.objects.filter(article=article).delete()
+    replace_bands([(article, fprint)])
+
+
+def replace_bands(items: list[tuple[Article, Fingerprint]]) -> None:
+    """Swap the stored band keys of these articles for their fingerprints' (two queries for any number)."""
+    ArticleBand.objects.filter(article_id__in=[article.pk for article, _ in items]).delete()
     ArticleBand.objects.bulk_create(
-        ArticleBand(article=article, band=band, key=key) for band, key in enumerate(fprint.keys)
+        ArticleBand(article=article, band=band, key=key)
+        for article, fprint in items
+        for band, key in enumerate(fprint.keys)
     )
 
 
-def _candidate_ids(article: Article, keys: list[int]) -> list[int]:
-    """Other articles sharing a band key, the most bands shared first (then the most recent); at most MAX_CANDIDATES.
-
-    One join of the band index (news_articleband_key_idx) with the keys as a VALUES list: the same
-    condition as 32 ORed (band, key) terms, without building and compiling them through the ORM
-    (4 ms against 0.6 ms, bench/README.md).
-    """
-    if not keys:
-        return []
+def _candidate_ids(items: list[tuple[Article, Fingerprint]]) -> list[list[int]]:
+    """Per item, the stored articles (not in `items`) sharing a band key with it: the most bands shared first
+    (then the most recent), at most MAX_CANDIDATES. One query for the whole batch; none without keys."""
+    if not any(fprint.keys for _, fprint in items):
+        return [[] for _ in items]
     with connections[router.db_for_read(ArticleBand)].cursor() as cursor:
-        cursor.execute(*candidate_query(article, keys))
-        return [row[0] for row in cursor.fetchall()]
+        cursor.execute(*candidate_query(items))
+        found: list[list[int]] = [[] for _ in items]
+        for index, article_id in cursor.fetchall():
+            found[index].append(article_id)
+        return found
 
 
-def candidate_query(article: Article, keys: list[int]) -> tuple[str, list[int]]:
-    """The SQL and parameters of `_candidate_ids` (for EXPLAIN in bench/ingest/corpus_scaling.py)."""
-    values = ", ".join(["(%s, %s)"] * len(keys))
+def candidate_query(items: list[tuple[Article, Fingerprint]]) -> tuple[str, list[int]]:
+    """The SQL and parameters of `_candidate_ids` (for EXPLAIN in bench/ingest/corpus_scaling.py).
+
+    One join of the band index (news_articleband_key_idx) with every item's keys as a VALUES list
+    (item, band, key), ranked per item with a window function: the same condition as 32 ORed
+    (band, key) terms per article, without building and compiling them through the ORM.
+    """
+    triples = [(index, band, key) for index, (_, fprint) in enumerate(items) for band, key in enumerate(fprint.keys)]
+    values = ", ".join(["(%s, %s, %s)"] * len(triples))
+    own = [article.pk or 0 for article, _ in items]
     sql = (
-        f"SELECT b.article_id FROM {ArticleBand._meta.db_table} b"  # noqa: S608 (a table name and placeholders)
-        f" JOIN (VALUES {values}) AS k ON b.band = k.column1 AND b.key = k.column2"
-        " WHERE b.article_id <> %s GROUP BY b.article_id ORDER BY count(*) DESC, b.article_id DESC LIMIT %s"
+        "SELECT item, article_id FROM ("  # noqa: S608 (a table name and placeholders)
+        " SELECT k.column1 AS item, b.article_id AS article_id,"
+        "  ROW_NUMBER() OVER (PARTITION BY k.column1 ORDER BY count(*) DESC, b.article_id DESC) AS place"
+        f" FROM {ArticleBand._meta.db_table} b"
+        f" JOIN (VALUES {values}) AS k ON b.band = k.column2 AND b.key = k.column3"
+        f" WHERE b.article_id NOT IN ({', '.join(['%s'] * len(own))})"
+        " GROUP BY k.column1, b.article_id"
+        ") ranked WHERE place <= %s ORDER BY item, place"
     )
-    params = [value for pair in enumerate(keys) for value in pair] + [article.pk or 0, MAX_CANDIDATES]
-    return sql, params
+    return sql, [value for triple in triples for value in triple] + own + [MAX_CANDIDATES]
 
 
 def find_story(article: Article, fprint: Fingerprint | None = None) -> Article | None:
-    """The story of the earliest other article with the same normalised text or a verified near-duplicate text.
+    """The story the article joins (see `find_stories`), or None when it starts its own."""
+    return find_stories([(article, fprint or fingerprint(article.text))])[0]
 
-    Matches already in a story come first (the earliest of them gives the story).
-    A match not yet given a story (fingerprinted, not yet assigned) is the story
-    only if it is older than the article; if the article is the oldest, it starts
-    the story: None. Two queries at most, whatever the size of the corpus: the
-    band-key lookup, then the candidates' texts (with their stories) and the
-    earliest exact copies.
+
+@dataclass(frozen=True)
+class _Match:
+    """A stored article, or one earlier in the batch, that an item may join."""
+
+    order: tuple
+    pk: int
+    words: list[str]
+    shingles: set[int] | None  # None: recompute from words when needed
+    story: Article | None
+    article: Article
+
+
+def find_stories(items: list[tuple[Article, Fingerprint]]) -> list[Article | None]:
+    """For each item in turn, the story of the earliest other article with the same normalised text or a
+    verified near-duplicate text; None when the item is the earliest and starts its own story.
+
+    Matches already in a story come first (the earliest of them gives the story). A match not
+    yet given a story (fingerprinted, not yet assigned) is the story only if it is older than the
+    article. Items see the stored articles and the items before them in the batch (with the
+    story just found for them), so copies within one batch cluster as if processed one by one.
+    Two queries for the whole batch, whatever the size of the corpus: the band-key lookup, then
+    the candidates' texts (with their stories) and the earliest exact copy of each text.
     """
-    fprint = fprint or fingerprint(article.text)
+    if not any(fprint.words for _, fprint in items):
+        return [None for _ in items]
+    candidates = _candidate_ids(items)
+    batch_ids = [article.pk for article, _ in items if article.pk]
+    hashes = {fprint.text_hash for _, fprint in items if fprint.words}
+    # Exact copies are clustered with each other as they arrive, so the first one stands for all.
+    first_copies = (
+        Article.objects.filter(content_hash__in=hashes)
+        .exclude(pk__in=batch_ids)
+        .values("content_hash")
+        .annotate(first=Min("pk"))
+        .values("first")
+    )
+    rows = (
+        Article.objects.filter(Q(pk__in={pk for found in candidates for pk in found}) | Q(pk__in=first_copies))
+        .select_related("story")
+        .defer("raw_html", "content_html", "story__raw_html", "story__content_html", "story__text")
+    )
+    stored = {}
+    for row in rows:
+        words = normalise_text(row.text).split()
+        stored[row.pk] = _Match((row.created_at, row.pk), row.pk, words, None, row.story, row)
+    by_hash: dict[str, list[_Match]] = {}
+    for match in stored.values():
+        by_hash.setdefault(_words_hash(match.words), []).append(match)
+    stories: list[Article | None] = []
+    earlier: list[tuple[Fingerprint, _Match]] = []
+    for (article, fprint), found in zip(items, candidates, strict=True):
+        story = _story_of(article, fprint, [stored[pk] for pk in found if pk in stored], by_hash, earlier)
+        stories.append(story)
+        if fprint.words:
+            order = (article.created_at, article.pk) if article.created_at else (_LATEST, article.pk or 0)
+            match = _Match(order, article.pk, fprint.words, fprint.shingles, story or article, article)
+            earlier.append((fprint, match))
+    return stories
+
+
+_LATEST = datetime.datetime.max.replace(tzinfo=datetime.UTC)
+
+
+def _story_of(article, fprint, candidates, by_hash, earlier) -> Article | None:
     words, shingle_set = fprint.words, fprint.shingles
     if not words:
         return None
-    candidate_ids = set(_candidate_ids(article, fprint.keys))
-    # In created order, at most one row per candidate plus one exact copy: exact copies are clustered
-    # with each other as they arrive, so the earliest one stands for all.
-    rows = (
-        Article.objects.filter(Q(pk__in=candidate_ids) | Q(content_hash=fprint.text_hash))
-        .exclude(pk=article.pk)
-        .select_related("story")
-        .defer("raw_html", "content_html", "story__raw_html", "story__content_html", "story__text")
-        .order_by("created_at", "pk")[: len(candidate_ids) + 1]
-    )
+    similar = {match.pk for match in candidates}
+    matches = {match.pk: match for match in [*candidates, *by_hash.get(fprint.text_hash, [])]}
+    for other, match in earlier:
+        if other.words == words or any(a == b for a, b in zip(other.keys, fprint.keys, strict=False)):
+            matches[match.pk] = match
+            similar.add(match.pk)
+    matches.pop(article.pk, None)
     first_unassigned = None
-    for row in rows:
+    for match in sorted(matches.values(), key=lambda match: match.order):
         # Stored hashes and band keys only find rows: the stored text decides (it may have changed since).
-        row_words = normalise_text(row.text).split()
-        similar = row.pk in candidate_ids and len(row_words) >= MIN_WORDS
-        if row_words == words or (similar and is_near_duplicate(shingle_set, _shingles(row_words))):
-            if row.story is not None:
-                return row.story
-            first_unassigned = first_unassigned or row
+        near = match.pk in similar and len(match.words) >= MIN_WORDS and len(words) >= MIN_WORDS
+        if match.words == words or (near and is_near_duplicate(shingle_set, match.shingles or _shingles(match.words))):
+            if match.story is not None:
+                return match.story
+            first_unassigned = first_unassigned or match.article
     return first_unassigned if first_unassigned is not None and _older(first_unassigned, article) else None
 
 

@@ -361,9 +361,9 @@ def find_mentions(article: Article, matcher: AliasMatcher) -> list[Mention]:
     ]
 
 
-def replace_mentions(article: Article, found: list[Mention]) -> None:
-    """Swap the article's stored mentions for `found`; call it with the article row locked."""
-    Mention.objects.filter(article_id=article.pk).delete()
+def replace_mentions(article_ids: list[int], found: list[Mention]) -> None:
+    """Swap the stored mentions of these articles for `found`; call it with their rows locked."""
+    Mention.objects.filter(article_id__in=article_ids).delete()
     Mention.objects.bulk_create(found)
 
 
@@ -380,5 +380,5 @@ def detect_mentions(article: Article, *, matcher: AliasMatcher | None = None) ->
     with transaction.atomic():
         if not Article.objects.select_for_update().filter(pk=article.pk).values_list("pk", flat=True):
             return 0  # deleted meanwhile
-        replace_mentions(article, found)
+        replace_mentions([article.pk], found)
     return len(found)

@@ -13,7 +13,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import Q
 
-from negotiations.models import Meeting, Proposal, StickingPoint
+from negotiations.models import Meeting, Position, Proposal, Response, StickingPoint, TrackActor
 
 from ..models import Article, Suggestion
 
@@ -37,7 +37,7 @@ def suggest_for_article(article: Article) -> list[Suggestion]:
     actor_ids = set(article.mentions.values_list("actor_id", flat=True))
     suggestions, relevance = score_article(article, actor_ids)
     with transaction.atomic():
-        replace_suggestions(article, suggestions)
+        replace_suggestions([article.pk], suggestions)
         Article.objects.filter(pk=article.pk).update(relevance=relevance)
     article.relevance = relevance
     return suggestions
@@ -45,12 +45,33 @@ def suggest_for_article(article: Article) -> list[Suggestion]:
 
 def score_article(article: Article, actor_ids: set[int]) -> tuple[list[Suggestion], float]:
     """The article's suggestions (unsaved) and its relevance, given the actors it mentions."""
-    words = _keywords(article.title, article.text)
-    scored: list[tuple[object, float, list[str]]] = []
-    if actor_ids:
-        scored += _meetings(article, actor_ids)
-        scored += _proposals(actor_ids, words)
-        scored += _sticking_points(actor_ids, words)
+    return score_articles([(article, actor_ids)])[0]
+
+
+def score_articles(items: list[tuple[Article, set[int]]]) -> list[tuple[list[Suggestion], float]]:
+    """`score_article` for a batch: every article's candidate records come from one set of queries.
+
+    The pools hold the candidates of the whole batch (the union of its actors, the span of its
+    dates), capped at MAX_CANDIDATES per article; each article takes its first MAX_CANDIDATES
+    from them, in the order a query of its own would give. When a pool was cut at its cap and an
+    article found fewer than MAX_CANDIDATES in it, that article runs its own query, so the
+    result is the same as one article at a time.
+    """
+    involved = [(article, actor_ids) for article, actor_ids in items if actor_ids]
+    pools = _Pools(involved) if involved else None
+    results = []
+    for article, actor_ids in items:
+        scored: list[tuple[object, float, list[str]]] = []
+        if actor_ids:
+            words = _keywords(article.title, article.text)
+            scored += _meetings(article, actor_ids, pools.meetings_for(article, actor_ids))
+            scored += _proposals(actor_ids, words, pools.proposals_for(actor_ids))
+            scored += _sticking_points(actor_ids, words, pools.points_for(actor_ids))
+        results.append(_suggestions(article, actor_ids, scored))
+    return results
+
+
+def _suggestions(article: Article, actor_ids: set[int], scored) -> tuple[list[Suggestion], float]:
     scored = [item for item in scored if item[1] >= MIN_SCORE]
     best = max((score for _, score, _ in scored), default=0.0)
     relevance = 0.0 if not actor_ids else round(min(1.0, 0.15 * len(actor_ids)) * 0.5 + best * 0.5, 4)
@@ -67,20 +88,125 @@ def score_article(article: Article, actor_ids: set[int]) -> tuple[list[Suggestio
     return suggestions, relevance
 
 
-def replace_suggestions(article: Article, suggestions: list[Suggestion]) -> None:
-    Suggestion.objects.filter(article=article).delete()
+def replace_suggestions(article_ids: list[int], suggestions: list[Suggestion]) -> None:
+    """Swap the stored suggestions of these articles for `suggestions` (two queries for any number)."""
+    Suggestion.objects.filter(article_id__in=article_ids).delete()
     Suggestion.objects.bulk_create(suggestions)
 
 
-def _meetings(article: Article, actor_ids: set[int]):
-    when = article.published_at or article.created_at
-    window = Q(starts_at__gte=when - WINDOW, starts_at__lte=when + WINDOW)
-    meetings = (
-        Meeting.objects.filter(window, participant_rows__actor_id__in=actor_ids)
+def _moment(article: Article) -> datetime.datetime:
+    return article.published_at or article.created_at
+
+
+def _meeting_query(actor_ids: set[int], start: datetime.datetime, end: datetime.datetime, limit: int):
+    return (
+        Meeting.objects.filter(starts_at__gte=start, starts_at__lte=end, participant_rows__actor_id__in=actor_ids)
         .distinct()
         .prefetch_related("participant_rows")
-        .order_by("starts_at")[:MAX_CANDIDATES]
+        .order_by("starts_at")[:limit]
     )
+
+
+def _proposal_query(actor_ids: set[int], limit: int):
+    return (
+        Proposal.objects.filter(
+            Q(proposer_id__in=actor_ids)
+            | Q(responses__actor_id__in=actor_ids)
+            | Q(track__track_actors__actor_id__in=actor_ids)
+        )
+        .distinct()
+        .prefetch_related("terms")
+        .order_by("-id")[:limit]
+    )
+
+
+def _point_query(actor_ids: set[int], limit: int):
+    return (
+        StickingPoint.objects.filter(
+            Q(positions__actor_id__in=actor_ids) | Q(track__track_actors__actor_id__in=actor_ids)
+        )
+        .distinct()
+        .order_by("-id")[:limit]
+    )
+
+
+class _Pools:
+    """The batch's candidate meetings, proposals and sticking points, and which of its actors each involves."""
+
+    def __init__(self, items: list[tuple[Article, set[int]]]) -> None:
+        actors = set().union(*(actor_ids for _, actor_ids in items))
+        moments = [_moment(article) for article, _ in items]
+        self.cap = MAX_CANDIDATES * len(items)
+        self.meetings = list(_meeting_query(actors, min(moments) - WINDOW, max(moments) + WINDOW, self.cap))
+        self.proposals = list(_proposal_query(actors, self.cap))
+        self.points = list(_point_query(actors, self.cap))
+        # The batch's actors each proposal and sticking point involves, besides a proposer.
+        tracks = _pairs(
+            TrackActor.objects.filter(
+                track_id__in={record.track_id for record in [*self.proposals, *self.points]}, actor_id__in=actors
+            ).values_list("track_id", "actor_id")
+        )
+        responders = _pairs(
+            Response.objects.filter(
+                proposal_id__in=[proposal.pk for proposal in self.proposals], actor_id__in=actors
+            ).values_list("proposal_id", "actor_id")
+        )
+        holders = _pairs(
+            Position.objects.filter(
+                sticking_point_id__in=[point.pk for point in self.points], actor_id__in=actors
+            ).values_list("sticking_point_id", "actor_id")
+        )
+        self.proposal_actors = {
+            proposal.pk: {proposal.proposer_id}
+            | responders.get(proposal.pk, set())
+            | tracks.get(proposal.track_id, set())
+            for proposal in self.proposals
+        }
+        self.point_actors = {
+            point.pk: holders.get(point.pk, set()) | tracks.get(point.track_id, set()) for point in self.points
+        }
+
+    def _take(self, pool: list, keep, refetch) -> list:
+        chosen = [record for record in pool if keep(record)][:MAX_CANDIDATES]
+        if len(pool) >= self.cap and len(chosen) < MAX_CANDIDATES:
+            return list(refetch())  # the pool was cut: this article's own query gives its full share
+        return chosen
+
+    def meetings_for(self, article: Article, actor_ids: set[int]) -> list[Meeting]:
+        start, end = _moment(article) - WINDOW, _moment(article) + WINDOW
+        return self._take(
+            self.meetings,
+            lambda meeting: (
+                start <= meeting.starts_at <= end
+                and any(row.actor_id in actor_ids for row in meeting.participant_rows.all())
+            ),
+            lambda: _meeting_query(actor_ids, start, end, MAX_CANDIDATES),
+        )
+
+    def proposals_for(self, actor_ids: set[int]) -> list[Proposal]:
+        return self._take(
+            self.proposals,
+            lambda proposal: not self.proposal_actors[proposal.pk].isdisjoint(actor_ids),
+            lambda: _proposal_query(actor_ids, MAX_CANDIDATES),
+        )
+
+    def points_for(self, actor_ids: set[int]) -> list[StickingPoint]:
+        return self._take(
+            self.points,
+            lambda point: not self.point_actors[point.pk].isdisjoint(actor_ids),
+            lambda: _point_query(actor_ids, MAX_CANDIDATES),
+        )
+
+
+def _pairs(rows) -> dict[int, set[int]]:
+    grouped: dict[int, set[int]] = {}
+    for key, value in rows:
+        grouped.setdefault(key, set()).add(value)
+    return grouped
+
+
+def _meetings(article: Article, actor_ids: set[int], meetings: list[Meeting]):
+    when = _moment(article)
     for meeting in meetings:
         participants = {row.actor_id for row in meeting.participant_rows.all()}
         shared = participants & actor_ids
@@ -89,17 +215,7 @@ def _meetings(article: Article, actor_ids: set[int]):
         yield meeting, score, [f"{len(shared)} of {len(participants)} participants named", f"{days:.1f} days apart"]
 
 
-def _proposals(actor_ids: set[int], words: set[str]):
-    proposals = (
-        Proposal.objects.filter(
-            Q(proposer_id__in=actor_ids)
-            | Q(responses__actor_id__in=actor_ids)
-            | Q(track__track_actors__actor_id__in=actor_ids)
-        )
-        .distinct()
-        .prefetch_related("terms")
-        .order_by("-id")[:MAX_CANDIDATES]
-    )
+def _proposals(actor_ids: set[int], words: set[str], proposals: list[Proposal]):
     for proposal in proposals:
         keywords = _keywords(proposal.title, proposal.summary, *(term.text for term in proposal.terms.all()))
         share = _keyword_share(keywords, words)
@@ -112,14 +228,7 @@ def _proposals(actor_ids: set[int], words: set[str]):
         )
 
 
-def _sticking_points(actor_ids: set[int], words: set[str]):
-    points = (
-        StickingPoint.objects.filter(
-            Q(positions__actor_id__in=actor_ids) | Q(track__track_actors__actor_id__in=actor_ids)
-        )
-        .distinct()
-        .order_by("-id")[:MAX_CANDIDATES]
-    )
+def _sticking_points(actor_ids: set[int], words: set[str], points: list[StickingPoint]):
     for point in points:
         share = _keyword_share(_keywords(point.title, point.description), words)
         if share:
