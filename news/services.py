@@ -20,8 +20,10 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
 from negotiations.models import Citation
+from tracker.bulk import bulk_update
 
 from .models import Article, Feed, FeedPoll, Suggestion, Tombstone
 from .pipeline import dedupe, mentions, suggest
@@ -287,7 +289,9 @@ def _identities(feed: Feed, entries: list[Entry]) -> list[tuple[Entry, str, str]
 
 
 def store_entries(*, feed: Feed, parsed: ParsedFeed) -> StoreSummary:
-    """Upsert the feed's items. Two queries find what exists, whatever the corpus size."""
+    """Upsert the feed's items. Two queries find what exists, whatever the corpus size; the new items
+    are inserted together (with their history rows), or one by one if another worker stored one of
+    them meanwhile."""
     summary = StoreSummary()
     identities = _identities(feed, parsed.entries)
     guids = {guid for _, guid, _ in identities if guid}
@@ -295,6 +299,7 @@ def store_entries(*, feed: Feed, parsed: ParsedFeed) -> StoreSummary:
     by_guid = {a.guid: a for a in Article.objects.filter(feed=feed, guid__in=guids)} if guids else {}
     by_link = {a.canonical_url: a for a in Article.objects.filter(canonical_url__in=links)}
     buried = set(Tombstone.objects.filter(canonical_url__in=links).values_list("canonical_url", flat=True))
+    new: dict[str, tuple[Entry, str]] = {}  # canonical URL -> (entry, guid), in feed order
     for entry, guid, link in identities:
         if link in buried:
             summary.tombstoned += 1
@@ -306,23 +311,41 @@ def store_entries(*, feed: Feed, parsed: ParsedFeed) -> StoreSummary:
         existing = existing or by_link.get(link)
         if existing is not None and existing.feed_id != feed.id:
             summary.duplicate += 1  # the same URL arrived through another feed
-            continue
-        if existing is not None:
+        elif existing is not None:
             if existing.entry_hash == entry.identity_hash:
                 summary.unchanged += 1
             else:
                 _update_article(existing, entry)
                 summary.updated += 1
                 summary.to_process.append(existing.pk)
-            continue
-        article = _create_article(feed, entry, guid=guid, link=link)
+        elif link in new:  # the same item twice in one payload: the later one counts
+            if new[link][0].identity_hash == entry.identity_hash:
+                summary.unchanged += 1
+            else:
+                summary.updated += 1
+            new[link] = (entry, new[link][1] or guid)
+        else:
+            new[link] = (entry, guid)
+    for article in _create_articles(feed, new):
         if article is None:
             summary.duplicate += 1
         else:
-            by_link[link] = article
             summary.new += 1
             summary.to_process.append(article.pk)
     return summary
+
+
+def _create_articles(feed: Feed, new: dict[str, tuple[Entry, str]]) -> list[Article | None]:
+    """Insert the new items in one statement (and their history rows in another); if another worker
+    stored one of them a moment ago, insert them one by one (None for each already stored)."""
+    rows = [_new_article(feed, entry, guid=guid, link=link) for link, (entry, guid) in new.items()]
+    if not rows:
+        return []
+    try:
+        with transaction.atomic():
+            return bulk_create_with_history(rows, Article)
+    except IntegrityError:
+        return [_create_article(feed, entry, guid=guid, link=link) for link, (entry, guid) in new.items()]
 
 
 def _item_fields(entry: Entry) -> dict:
@@ -336,17 +359,23 @@ def _item_fields(entry: Entry) -> dict:
     }
 
 
+def _new_article(feed: Feed, entry: Entry, *, guid: str, link: str) -> Article:
+    return Article(
+        feed=feed,
+        guid=guid,
+        url=entry.link or link,
+        canonical_url=link,
+        publisher=feed.publisher or feed.title,
+        **_item_fields(entry),
+    )
+
+
 def _create_article(feed: Feed, entry: Entry, *, guid: str, link: str) -> Article | None:
     try:
         with transaction.atomic():
-            return Article.objects.create(
-                feed=feed,
-                guid=guid,
-                url=entry.link or link,
-                canonical_url=link,
-                publisher=feed.publisher or feed.title,
-                **_item_fields(entry),
-            )
+            article = _new_article(feed, entry, guid=guid, link=link)
+            article.save()
+            return article
     except IntegrityError:
         return None  # another worker stored the same item a moment ago
 
@@ -547,9 +576,9 @@ def _write(prepared: list[_Prepared], outcome: BatchOutcome) -> None:
     fetched = [item.article for item in prepared if item.fetched]
     stored = [item.article for item in prepared if not item.fetched]
     if fetched:
-        Article.objects.bulk_update(fetched, [*_PROCESSED_FIELDS, "raw_html"])
+        bulk_update(fetched, [*_PROCESSED_FIELDS, "raw_html"])
     if stored:
-        Article.objects.bulk_update(stored, _PROCESSED_FIELDS)
+        bulk_update(stored, _PROCESSED_FIELDS)
     alive_ids = [item.article.pk for item in prepared]
     dedupe.replace_bands(pairs)
     mentions.replace_mentions(alive_ids, [mention for item in prepared for mention in item.found])

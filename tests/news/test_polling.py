@@ -222,3 +222,43 @@ def test_due_feeds_are_claimed_once():
     assert services.feeds_claim_due() == []
     later = timezone.now() + services.POLL_LEASE + datetime.timedelta(seconds=1)
     assert sorted(services.feeds_claim_due(now=later)) == sorted(first)  # a dead worker's lease expires
+
+
+def test_new_items_are_inserted_together_with_their_history_rows(http_server, django_assert_num_queries):
+    http_server.route("/feed.xml", body=feeds.rss(page_links(http_server, 5)).encode())
+    feed = f.FeedFactory(url=http_server.url("/feed.xml"))
+    parsed = services.parse_feed(services.fetch(feed.url).body)
+    # The GUIDs, the links and the tombstones looked up; one insert of the articles, one of their history.
+    with django_assert_num_queries(7):  # the three lookups, savepoint, two inserts, release
+        summary = services.store_entries(feed=feed, parsed=parsed)
+    assert summary.new == 5 and sorted(summary.to_process) == sorted(Article.objects.values_list("pk", flat=True))
+    assert Article.history.filter(history_type="+").count() == 5
+
+
+def test_an_item_another_worker_stored_meanwhile_is_a_duplicate_and_the_rest_are_stored(http_server, monkeypatch):
+    http_server.route("/feed.xml", body=feeds.rss(page_links(http_server, 3)).encode())
+    feed = f.FeedFactory(url=http_server.url("/feed.xml"))
+    parsed = services.parse_feed(services.fetch(feed.url).body)
+    create = services._create_articles
+
+    def another_worker_first(feed, new):
+        # Between this worker's lookups and its insert, another worker stores the second item.
+        link, (entry, guid) = list(new.items())[1]
+        services._new_article(feed, entry, guid=guid, link=link).save()
+        return create(feed, new)
+
+    monkeypatch.setattr(services, "_create_articles", another_worker_first)
+    summary = services.store_entries(feed=feed, parsed=parsed)
+    assert (summary.new, summary.duplicate) == (2, 1)
+    assert Article.objects.count() == 3
+    assert sorted(Article.objects.values_list("guid", flat=True)) == ["item-0", "item-1", "item-2"]
+
+
+def test_the_same_item_twice_in_one_payload_is_stored_once(http_server):
+    item = page_links(http_server, 1)[0]
+    edited = item | {"description": "Mediators met again, with a correction."}
+    http_server.route("/feed.xml", body=feeds.rss([item, item, edited]).encode())
+    _, summary = services.feed_add(url=http_server.url("/feed.xml"))
+    assert (summary.new, summary.unchanged, summary.updated) == (1, 1, 1)
+    article = Article.objects.get()
+    assert "correction" in article.summary  # the later copy counts
