@@ -29,7 +29,7 @@ from .models import Article, Feed, FeedPoll, Suggestion, Tombstone
 from .pipeline import dedupe, mentions, suggest
 from .pipeline.extract import extract_article, html_to_text, sanitise
 from .pipeline.http import FetchError, FetchResult, fetch
-from .pipeline.pages import Pages
+from .pipeline.pages import fetch_page
 from .pipeline.parse import Entry, MalformedFeed, ParsedFeed, parse_feed
 from .pipeline.politeness import HostBusy, defer_host, host_slot
 from .pipeline.urls import canonical_url
@@ -429,16 +429,15 @@ def article_process(*, article_id: int, force: bool = False) -> Article | None:
 def articles_process(*, article_ids: list[int], force: bool = False, stop_at: float | None = None) -> BatchOutcome:
     """Extract, fingerprint, cluster, find mentions and suggest links for a batch of articles.
 
-    Pages are fetched (only when the feed carried a summary rather than the article) one
-    batch ahead in a background thread, under the politeness slot of their host; an article
-    whose host is busy is left untouched and reported in `busy`. Each article is then
-    extracted and searched for mentions; an article that fails is marked failed with its
-    error and the batch goes on. The results are written together: a fixed number of queries
-    for the whole batch (the story lookups, the suggestion candidates, one UPDATE of the
-    articles, and the band keys, mentions and suggestions replaced), in one transaction;
-    should that fail, each article is written on its own, so one bad article fails alone.
-    Past `stop_at` (time.monotonic()), articles not begun are left in `not_started`.
-    Processing an article twice gives the same rows.
+    A page is fetched only when the feed carried a summary rather than the article, under
+    the politeness slot of its host; an article whose host is busy is left untouched and
+    reported in `busy`. Each article is extracted and searched for mentions; an article
+    that fails is marked failed with its error and the batch goes on. The results are
+    written together, in a fixed number of queries for the whole batch (the story lookups,
+    the suggestion candidates, one UPDATE of the articles, and the band keys, mentions and
+    suggestions replaced) and one transaction; should that fail, each article is written on
+    its own, so one bad article fails alone. Past `stop_at` (time.monotonic()), articles not
+    begun are left in `not_started`. Processing an article twice gives the same rows.
     """
     outcome = BatchOutcome()
     loaded = Article.objects.select_related("feed").in_bulk(article_ids)
@@ -455,25 +454,22 @@ def articles_process(*, article_ids: list[int], force: bool = False, stop_at: fl
         return outcome
     matcher = mentions.current_matcher()
     prepared: list[_Prepared] = []
-    wanted = [(article.pk, article.url) for article in articles if _needs_page(article)]
-    needed = {key for key, _ in wanted}
-    with Pages(wanted) as pages:
-        for position, article in enumerate(articles):
-            if stop_at is not None and (prepared or outcome.failed) and time.monotonic() > stop_at:
-                outcome.not_started = [later.pk for later in articles[position:]]
-                break
-            try:
-                page = pages.get(article.pk) if article.pk in needed else None
-                prepared.append(_prepare(article, page, matcher))
-            except HostBusy as busy:
-                outcome.busy[article.pk] = busy
-            except SoftTimeLimitExceeded:
-                outcome.failed[article.pk] = _TooSlow("Processing took longer than the time limit.")
-                outcome.not_started = [later.pk for later in articles[position + 1 :]]
-                break
-            except Exception as error:  # keep the article and say why; an editor can reprocess it
-                logger.exception("article processing failed", extra={"article": article.pk})
-                outcome.failed[article.pk] = error
+    for position, article in enumerate(articles):
+        if position and stop_at is not None and time.monotonic() > stop_at:
+            outcome.not_started = [later.pk for later in articles[position:]]
+            break
+        try:
+            page = fetch_page(article.url, article_id=article.pk) if _needs_page(article) else None
+            prepared.append(_prepare(article, page, matcher))
+        except HostBusy as busy:
+            outcome.busy[article.pk] = busy
+        except SoftTimeLimitExceeded:
+            outcome.failed[article.pk] = _TooSlow("Processing took longer than the time limit.")
+            outcome.not_started = [later.pk for later in articles[position + 1 :]]
+            break
+        except Exception as error:  # keep the article and say why; an editor can reprocess it
+            logger.exception("article processing failed", extra={"article": article.pk})
+            outcome.failed[article.pk] = error
     _write_batch(prepared, outcome)
     for article_id, error in outcome.failed.items():
         article_mark_failed(article_id=article_id, error=_error_text(error))

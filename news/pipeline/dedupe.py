@@ -115,7 +115,8 @@ def _stable_hash(value: str) -> int:
 def _shingles(words: list[str]) -> set[int]:
     if len(words) < SHINGLE_WORDS:
         return {_stable_hash(" ".join(words))} if words else set()
-    return {_stable_hash(" ".join(words[i : i + SHINGLE_WORDS])) for i in range(len(words) - SHINGLE_WORDS + 1)}
+    grams = {" ".join(words[i : i + SHINGLE_WORDS]) for i in range(len(words) - SHINGLE_WORDS + 1)}
+    return {_stable_hash(gram) for gram in grams}
 
 
 def shingles(text: str) -> set[int]:
@@ -222,7 +223,7 @@ def replace_bands(items: list[tuple[Article, Fingerprint]]) -> None:
     """Swap the stored band keys of these articles for their fingerprints' (two queries for any number)."""
     ArticleBand.objects.filter(article_id__in=[article.pk for article, _ in items]).delete()
     ArticleBand.objects.bulk_create(
-        ArticleBand(article=article, band=band, key=key)
+        ArticleBand(article_id=article.pk, band=band, key=key)
         for article, fprint in items
         for band, key in enumerate(fprint.keys)
     )

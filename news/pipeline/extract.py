@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import nh3
 import py3langid
 import trafilatura
+from trafilatura import metadata
 from trafilatura.settings import use_config
 
 from .urls import same_site
@@ -25,7 +26,6 @@ ALLOWED_TAGS = {"p", "br", "a", "em", "strong", "b", "i", "blockquote", "ul", "o
 @dataclass(frozen=True)
 class Extracted:
     text: str
-    title: str
     author: str
     canonical_url: str
     content_html: str
@@ -54,18 +54,37 @@ def detect_language(text: str) -> str:
     return language
 
 
+def page_metadata(page: bytes | str, *, url: str) -> tuple[str, str]:
+    """The page's author and its canonical URL, read as trafilatura reads them (meta tags, JSON-LD, bylines,
+    rel=canonical), without the rest of its metadata (dates, site name, categories, tags, licence),
+    which the pipeline does not use and which would double the cost of extracting a page."""
+    tree = trafilatura.load_html(page)
+    if tree is None:
+        return "", ""
+    found = metadata.examine_meta(tree)
+    if found.author and " " not in found.author:
+        found.author = None  # a one-word "author" in a meta tag is usually the site
+    try:
+        found = metadata.extract_meta_json(tree, found)
+    except Exception:  # trafilatura's JSON-LD reader can trip on hostile JSON; the rest still counts
+        logger.warning("JSON-LD metadata unreadable", extra={"url": url}, exc_info=True)
+    author = found.author or metadata.extract_author(tree) or ""
+    canonical = found.url or metadata.extract_url(tree, url) or ""
+    return author, canonical
+
+
 def extract_article(page: bytes | str, *, url: str, feed_html: str = "") -> Extracted:
     """Extract the page's main text; fall back to the feed's own content when extraction finds nothing."""
-    document = None
+    document, author, canonical = None, "", ""
     if page:
         try:
+            author, canonical = page_metadata(page, url=url)
             document = trafilatura.bare_extraction(
-                page, url=url, with_metadata=True, include_comments=False, config=TRAFILATURA_CONFIG
+                page, url=url, with_metadata=False, include_comments=False, config=TRAFILATURA_CONFIG
             )
         except Exception:  # a hostile page must never stop the pipeline
             logger.warning("extraction failed", extra={"url": url}, exc_info=True)
     text = (getattr(document, "text", None) or "").strip()
-    canonical = getattr(document, "url", None) or ""
     if canonical and not same_site(canonical, url):
         canonical = ""  # a page may not claim another site's URL as its own
     if text:
@@ -75,8 +94,7 @@ def extract_article(page: bytes | str, *, url: str, feed_html: str = "") -> Extr
         text, method, content_html = html_to_text(feed_html), "feed", sanitise(feed_html)
     return Extracted(
         text=text,
-        title=(getattr(document, "title", None) or "").strip()[:1000],
-        author=(getattr(document, "author", None) or "").strip()[:300],
+        author=author.strip()[:300],
         canonical_url=canonical,
         content_html=content_html,
         language=detect_language(text),

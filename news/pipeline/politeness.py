@@ -1,9 +1,12 @@
 """Per-host politeness: one request at a time per host, a minimum gap between requests, Retry-After honoured.
 
-The state lives in Django's cache, so with Redis (production, CI) it holds across every worker; with
-the in-process cache (local development) it holds within one process. `cache.add` is the atomic claim,
-and the claim expires by itself, so a worker that dies mid-request cannot block a host for good.
-Nothing here sleeps: a busy or deferred host raises HostBusy and the Celery task retries later.
+Two keys per host: a lock (held during a request, with a token, expiring by itself so a worker
+that dies mid-request cannot block a host for good) and a "not before" time. With Redis (the
+default cache in production and CI) they live in Redis and hold across every worker: claiming
+a slot is one Lua script, releasing it another, so a request costs two round trips. Without
+Redis (the embedded default) they live in Django's in-process cache (`cache.add` is the atomic
+claim) and hold within one process. Nothing here sleeps: a busy or deferred host raises
+HostBusy and the Celery task retries later.
 
 Usage: ``with host_slot(host): result = fetch(url)``; on a 429 or 503 with Retry-After,
 ``defer_host(host, error.retry_after)``. Hold the slot around the fetch only, not the parsing.
@@ -11,14 +14,18 @@ Usage: ``with host_slot(host): result = fetch(url)``; on a 429 or 503 with Retry
 
 import hashlib
 import math
+import os
 import re
+import threading
 import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+import redis
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.core.cache.backends.redis import RedisCache
 
 _SAFE_HOST = re.compile(r"[a-z0-9._:\[\]-]{1,200}")
 
@@ -44,33 +51,110 @@ def _timeout(seconds: float) -> int:
     return max(1, math.ceil(seconds))
 
 
-def _push_not_before(host: str, when: float) -> None:
-    key = _key(host, "not-before")
-    if when > (cache.get(key) or 0.0):
-        cache.set(key, when, timeout=_timeout(when - time.time()) + 1)
+def _claim_timeout() -> int:
+    # A fetch ends within INGEST_TOTAL_TIMEOUT; twice that, and the claim of a dead worker lapses.
+    return _timeout(2 * settings.INGEST_TOTAL_TIMEOUT)
+
+
+# --- Redis: two scripts ---------------------------------------------------------------------
+
+# KEYS: lock, not-before. ARGV: token, claim seconds, now. Returns "-1" (held by another),
+# the seconds to wait (deferred; the claim is dropped), or "0" (claimed).
+_CLAIM = """
+if not redis.call('SET', KEYS[1], ARGV[1], 'NX', 'EX', ARGV[2]) then return '-1' end
+local wait = tonumber(redis.call('GET', KEYS[2]) or '0') - tonumber(ARGV[3])
+if wait > 0 then
+  redis.call('DEL', KEYS[1])
+  return tostring(wait)
+end
+return '0'
+"""
+# KEYS: not-before, lock. ARGV: not-before time, its expiry in seconds, token ("" to keep the lock).
+# The not-before time only ever moves later; the lock is dropped only by the one who holds it.
+_PUSH = """
+local current = tonumber(redis.call('GET', KEYS[1]) or '0')
+if tonumber(ARGV[1]) > current then redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2]) end
+if ARGV[3] ~= '' and redis.call('GET', KEYS[2]) == ARGV[3] then redis.call('DEL', KEYS[2]) end
+return 1
+"""
+
+
+class _RedisGate:
+    def __init__(self, url: str) -> None:
+        self.client = redis.Redis.from_url(url)
+        self.claim_script = self.client.register_script(_CLAIM)
+        self.push_script = self.client.register_script(_PUSH)
+
+    def claim(self, host: str, token: str) -> float | None:
+        """None when another holds the host, else the seconds to wait (0: claimed)."""
+        keys = [_key(host, "lock"), _key(host, "not-before")]
+        answer = float(self.claim_script(keys=keys, args=[token, _claim_timeout(), time.time()]))
+        return None if answer < 0 else answer
+
+    def push(self, host: str, when: float, token: str = "") -> None:
+        keys = [_key(host, "not-before"), _key(host, "lock")]
+        self.push_script(keys=keys, args=[repr(when), _timeout(when - time.time()) + 1, token])
+
+
+# --- Django's in-process cache ----------------------------------------------------------------
+
+
+class _CacheGate:
+    def claim(self, host: str, token: str) -> float | None:
+        lock = _key(host, "lock")
+        if not cache.add(lock, token, timeout=_claim_timeout()):
+            return None
+        wait = (cache.get(_key(host, "not-before")) or 0.0) - time.time()
+        if wait > 0:
+            self._unlock(host, token)
+            return wait
+        return 0.0
+
+    def push(self, host: str, when: float, token: str = "") -> None:
+        key = _key(host, "not-before")
+        if when > (cache.get(key) or 0.0):
+            cache.set(key, when, timeout=_timeout(when - time.time()) + 1)
+        if token:
+            self._unlock(host, token)
+
+    @staticmethod
+    def _unlock(host: str, token: str) -> None:
+        lock = _key(host, "lock")
+        if cache.get(lock) == token:
+            cache.delete(lock)
+
+
+_gates: dict[tuple[int, str], _RedisGate] = {}
+_gates_lock = threading.Lock()
+
+
+def _gate() -> _RedisGate | _CacheGate:
+    """Redis when the default cache is Redis (one client per process and URL), else the cache itself."""
+    if not isinstance(caches["default"], RedisCache):
+        return _CacheGate()
+    url = settings.CACHES["default"]["LOCATION"]
+    key = (os.getpid(), url)  # a forked worker process makes its own connection pool
+    with _gates_lock:
+        if key not in _gates:
+            _gates[key] = _RedisGate(url)
+        return _gates[key]
 
 
 @contextmanager
 def host_slot(host: str) -> Iterator[None]:
     """Hold host for one request; raise HostBusy at once if it is in use, too recently used, or deferred."""
-    lock = _key(host, "lock")
-    token = uuid.uuid4().hex
-    # A fetch ends within INGEST_TOTAL_TIMEOUT; twice that, and the claim of a dead worker lapses.
-    if not cache.add(lock, token, timeout=_timeout(2 * settings.INGEST_TOTAL_TIMEOUT)):
+    gate, token = _gate(), uuid.uuid4().hex
+    wait = gate.claim(host, token)
+    if wait is None:
         raise HostBusy(host, max(settings.INGEST_HOST_MIN_GAP, 1.0))
+    if wait > 0:
+        raise HostBusy(host, wait)
     try:
-        wait = (cache.get(_key(host, "not-before")) or 0.0) - time.time()
-        if wait > 0:
-            raise HostBusy(host, wait)
-        try:
-            yield
-        finally:
-            _push_not_before(host, time.time() + settings.INGEST_HOST_MIN_GAP)
+        yield
     finally:
-        if cache.get(lock) == token:
-            cache.delete(lock)
+        gate.push(host, time.time() + settings.INGEST_HOST_MIN_GAP, token)
 
 
 def defer_host(host: str, seconds: float) -> None:
     """Ask nothing of host for the next `seconds` (a Retry-After), capped at INGEST_MAX_INTERVAL."""
-    _push_not_before(host, time.time() + min(seconds, settings.INGEST_MAX_INTERVAL))
+    _gate().push(host, time.time() + min(seconds, settings.INGEST_MAX_INTERVAL))

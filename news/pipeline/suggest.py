@@ -77,7 +77,7 @@ def _suggestions(article: Article, actor_ids: set[int], scored) -> tuple[list[Su
     relevance = 0.0 if not actor_ids else round(min(1.0, 0.15 * len(actor_ids)) * 0.5 + best * 0.5, 4)
     suggestions = [
         Suggestion(
-            article=article,
+            article_id=article.pk,
             content_type=ContentType.objects.get_for_model(record),
             object_id=record.pk,
             score=round(score, 4),

@@ -12,6 +12,7 @@ import zlib
 from email.utils import format_datetime
 
 import pytest
+import redis
 from django.utils import timezone
 
 from news.pipeline.http import FetchError, fetch, parse_retry_after
@@ -529,3 +530,19 @@ def unused_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+def test_the_gate_lives_where_every_worker_sees_it(host, settings):
+    """With Redis (production, CI) a claim is in Redis, seen by any process; otherwise in the process's cache."""
+    from django.core.cache import cache
+
+    from news.pipeline import politeness
+
+    with host_slot(host):
+        if settings.CACHES["default"]["BACKEND"].endswith("RedisCache"):
+            other_process = redis.Redis.from_url(settings.CACHES["default"]["LOCATION"])
+            assert other_process.get(politeness._key(host, "lock"))  # a separate client sees the claim
+        else:
+            assert cache.get(politeness._key(host, "lock"))
+    with pytest.raises(HostBusy), host_slot(host):  # and the gap after it
+        pass
