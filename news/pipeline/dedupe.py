@@ -60,6 +60,7 @@ from django.db import connections, router, transaction
 from django.db.models import Min, Q
 
 from news.models import Article, ArticleBand
+from tracker.bulk import bulk_insert
 
 SHINGLE_WORDS = 2
 MIN_WORDS = 50
@@ -222,11 +223,8 @@ def store_bands(article: Article, fprint: Fingerprint) -> None:
 def replace_bands(items: list[tuple[Article, Fingerprint]]) -> None:
     """Swap the stored band keys of these articles for their fingerprints' (two queries for any number)."""
     ArticleBand.objects.filter(article_id__in=[article.pk for article, _ in items]).delete()
-    ArticleBand.objects.bulk_create(
-        ArticleBand(article_id=article.pk, band=band, key=key)
-        for article, fprint in items
-        for band, key in enumerate(fprint.keys)
-    )
+    rows = [(article.pk, band, key) for article, fprint in items for band, key in enumerate(fprint.keys)]
+    bulk_insert(ArticleBand, ["article", "band", "key"], rows)
 
 
 def _candidate_ids(items: list[tuple[Article, Fingerprint]]) -> list[list[int]]:

@@ -1,0 +1,138 @@
+"""A batch processed together gives what one article at a time gives, in a fixed number of queries."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from news import services
+from news.models import Article, Mention, Suggestion
+from news.pipeline import mentions, suggest
+from tests import factories as f
+from tests.news.test_processing import BODY, world  # noqa: F401 (a fixture)
+
+pytestmark = pytest.mark.django_db
+
+
+def edited(text: str, every: int, word: str = "reportedly") -> str:
+    words = text.split()
+    for index in range(0, len(words), every):
+        words[index] = word
+    return " ".join(words)
+
+
+OTHER = (
+    "Ministers of the Gulf states met in Riyadh to discuss oil output quotas for the coming quarter, and agreed "
+    "to keep production steady while markets absorb the latest figures. Delegates said that prices had recovered "
+    "since the spring and that demand in Asia was stronger than expected, although refinery outages in Europe "
+    "had weighed on margins. A joint statement promised to review the arrangement at the next meeting in Vienna, "
+    "where officials will also discuss investment in new capacity and the pace of the energy transition."
+)
+
+
+def stored_articles(texts: list[str], *, day: int = 7) -> list[Article]:
+    """Articles whose page is already stored (no fetch), published around the demo dinner."""
+    feed = f.FeedFactory()
+    published = datetime.datetime(2025, 7, day, 12, tzinfo=datetime.UTC)
+    return [
+        f.ArticleFactory(
+            feed=feed,
+            title=f"Report {index}",
+            summary="Short.",
+            raw_html=f"<html><body><article><h1>Report {index}</h1><p>{text}</p></article></body></html>",
+            published_at=published + datetime.timedelta(hours=index),
+        )
+        for index, text in enumerate(texts)
+    ]
+
+
+def derived(ids: list[int]) -> list[tuple]:
+    """What processing derived for each article: its story (as a position in ids), relevance, mentions, suggestions."""
+    position = {pk: place for place, pk in enumerate(ids)}
+    rows = []
+    for article in Article.objects.filter(pk__in=ids).order_by("pk"):
+        found = sorted(Mention.objects.filter(article=article).values_list("actor_id", "start", "end"))
+        suggested = sorted(
+            Suggestion.objects.filter(article=article).values_list("content_type_id", "object_id", "score")
+        )
+        rows.append((position.get(article.story_id), article.relevance, article.content_hash, found, suggested))
+    return rows
+
+
+def test_a_batch_gives_what_one_article_at_a_time_gives(world):  # noqa: F811
+    texts = [BODY, edited(BODY, 20), OTHER, edited(OTHER, 25), BODY, edited(BODY, 20, "allegedly") + " Trump said."]
+    one_by_one = stored_articles(texts)
+    ids = [article.pk for article in one_by_one]
+    for article_id in ids:
+        services.article_process(article_id=article_id)
+    expected = derived(ids)
+    Article.objects.all().delete()
+
+    together = [article.pk for article in stored_articles(texts)]
+    outcome = services.articles_process(article_ids=together)
+    assert sorted(outcome.processed) == sorted(together)
+    assert derived(together) == expected
+    # The copies joined the first article of their text; OTHER and its copy have a story of their own.
+    assert [row[0] for row in expected] == [0, 0, 2, 2, 0, 0]
+    assert expected[0][4], "the dinner is suggested for the articles naming Trump and Netanyahu"
+
+
+def test_suggestion_pools_cut_at_their_cap_fall_back_to_each_articles_own_query(world, monkeypatch):  # noqa: F811
+    for day in range(1, 9):  # more meetings than the pools may hold once MAX_CANDIDATES is 2
+        meeting = f.MeetingFactory(starts_at=datetime.datetime(2025, 7, day, 9, tzinfo=datetime.UTC))
+        f.ParticipantFactory(meeting=meeting, actor=world["hamas"] if day % 2 else world["trump"])
+    articles = stored_articles([f"{BODY} Hamas.", "Trump and Netanyahu at dinner. " + OTHER], day=5)
+    for article in articles:
+        article.text = f"{article.title} {BODY}"
+    items = [(articles[0], {world["hamas"].pk}), (articles[1], {world["trump"].pk, world["netanyahu"].pk})]
+    monkeypatch.setattr(suggest, "MAX_CANDIDATES", 2)
+    batch = suggest.score_articles(items)
+    alone = [suggest.score_article(article, actor_ids) for article, actor_ids in items]
+
+    def keyed(result):
+        suggestions, relevance = result
+        return relevance, sorted((s.content_type_id, s.object_id, s.score) for s in suggestions)
+
+    assert [keyed(result) for result in batch] == [keyed(result) for result in alone]
+    assert all(len([s for s in result[0] if s.content_type.model == "meeting"]) == 2 for result in alone)
+
+
+def test_a_batch_costs_the_same_queries_at_any_size(world):  # noqa: F811
+    mentions.current_matcher()  # built once per process (one more query), then only its stamp is read
+    counts = []
+    for size in (2, 8):
+        ids = [article.pk for article in stored_articles([edited(BODY, 3 + n) for n in range(size)])]
+        with CaptureQueriesContext(connection) as captured:
+            services.articles_process(article_ids=ids)
+        counts.append(len(captured))
+    assert counts[0] == counts[1] == 18
+
+
+def test_an_article_that_breaks_the_batch_write_fails_alone(world, monkeypatch):  # noqa: F811
+    articles = stored_articles([BODY, OTHER, edited(BODY, 4)])
+    find = mentions.find_mentions
+
+    def a_broken_span_in_the_second(article, matcher):
+        found = find(article, matcher)
+        if article.pk == articles[1].pk:  # a span that ends before it starts: the table refuses it
+            found.append(Mention(article_id=article.pk, actor=world["hamas"], start=5, end=2, matched_text="x"))
+        return found
+
+    monkeypatch.setattr(mentions, "find_mentions", a_broken_span_in_the_second)
+    outcome = services.articles_process(article_ids=[article.pk for article in articles])
+    assert sorted(outcome.processed) == [articles[0].pk, articles[2].pk]
+    assert list(outcome.failed) == [articles[1].pk]
+    states = dict(Article.objects.values_list("pk", "processing_state"))
+    assert [states[article.pk] for article in articles] == ["processed", "failed", "processed"]
+    assert "IntegrityError" in Article.objects.get(pk=articles[1].pk).processing_error
+    assert Mention.objects.filter(article=articles[0]).exists() and not Mention.objects.filter(article=articles[1])
+
+
+def test_a_batch_skips_processed_articles_and_reports_deleted_ones():
+    processed, fresh = stored_articles([BODY, OTHER])
+    services.article_process(article_id=processed.pk)
+    outcome = services.articles_process(article_ids=[processed.pk, fresh.pk, 999_999])
+    assert outcome.skipped == {processed.pk: "processed"}
+    assert list(outcome.processed) == [fresh.pk]
+    assert outcome.gone == [999_999]

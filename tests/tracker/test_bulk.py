@@ -1,0 +1,59 @@
+"""tracker.bulk: one UPDATE for rows with different values, and inserts without model instances."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from news.models import Article, ArticleBand
+from tests import factories as f
+from tracker.bulk import bulk_insert, bulk_update
+
+pytestmark = pytest.mark.django_db
+
+
+def test_bulk_update_writes_each_rows_own_values_in_one_query():
+    first, second, untouched = f.ArticleFactory(), f.ArticleFactory(), f.ArticleFactory()
+    when = datetime.datetime(2025, 7, 9, 14, 30, tzinfo=datetime.UTC)
+    first.text, first.simhash, first.story, first.processed_at = "Doha, day one.", -(2**63), first, when
+    second.text, second.simhash, second.story, second.processed_at = "", None, first, None
+    first.relevance, second.relevance = 0.5, 0.0
+    history = Article.history.count()
+    with CaptureQueriesContext(connection) as captured:
+        assert bulk_update([first, second], ["text", "simhash", "story", "processed_at", "relevance"]) == 2
+    assert len(captured) == 1
+    rows = Article.objects.in_bulk([first.pk, second.pk, untouched.pk])
+    one, two = rows[first.pk], rows[second.pk]
+    assert (one.text, one.simhash, one.story_id) == ("Doha, day one.", -(2**63), first.pk)
+    assert (one.processed_at, one.relevance) == (when, 0.5)
+    assert (two.text, two.simhash, two.processed_at, two.story_id) == ("", None, None, first.pk)
+    assert rows[untouched.pk].text == untouched.text and rows[untouched.pk].story_id is None
+    assert Article.history.count() == history  # a queryset-style write: no history rows
+
+
+def test_bulk_update_with_every_value_null_in_a_column():
+    # VALUES columns get their type from their values: all NULL must still fit a bigint column.
+    articles = [f.ArticleFactory(simhash=7), f.ArticleFactory(simhash=8)]
+    for article in articles:
+        article.simhash = None
+    assert bulk_update(articles, ["simhash"]) == 2
+    assert set(Article.objects.values_list("simhash", flat=True)) == {None}
+
+
+def test_bulk_update_of_nothing_sends_nothing():
+    with CaptureQueriesContext(connection) as captured:
+        assert bulk_update([], ["text"]) == 0
+    assert not captured
+
+
+def test_bulk_insert_stores_plain_tuples():
+    first, second = f.ArticleFactory(), f.ArticleFactory()
+    rows = [(first.pk, 0, -(2**63)), (first.pk, 1, 2**63 - 1), (second.pk, 0, 42)]
+    with CaptureQueriesContext(connection) as captured:
+        bulk_insert(ArticleBand, ["article", "band", "key"], rows)
+    assert len(captured) == 1
+    stored = sorted(ArticleBand.objects.values_list("article_id", "band", "key"))
+    assert stored == sorted(rows)
+    bulk_insert(ArticleBand, ["article", "band", "key"], [])
+    assert ArticleBand.objects.count() == 3
