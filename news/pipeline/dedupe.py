@@ -288,29 +288,31 @@ def find_stories(items: list[tuple[Article, Fingerprint]]) -> list[Article | Non
     yet given a story (fingerprinted, not yet assigned) is the story only if it is older than the
     article. Items see the stored articles and the items before them in the batch (with the
     story just found for them), so copies within one batch cluster as if processed one by one.
-    Two queries for the whole batch, whatever the size of the corpus: the band-key lookup, then
-    the candidates' texts (with their stories) and the earliest exact copy of each text.
+    Three queries for the whole batch, whatever the size of the corpus: the band-key lookup, the
+    earliest exact copy of each text, then the texts (with their stories) of both kinds of match.
     """
     if not any(fprint.words for _, fprint in items):
         return [None for _ in items]
     candidates = _candidate_ids(items)
     batch_ids = [article.pk for article, _ in items if article.pk]
     hashes = {fprint.text_hash for _, fprint in items if fprint.words}
-    # Exact copies are clustered with each other as they arrive, so the first one stands for all.
+    # Exact copies are clustered with each other as they arrive, so the first one stands for all. (A query
+    # of its own: as a subquery ORed with the candidates it would make PostgreSQL scan the whole table.)
     first_copies = (
         Article.objects.filter(content_hash__in=hashes)
         .exclude(pk__in=batch_ids)
         .values("content_hash")
         .annotate(first=Min("pk"))
-        .values("first")
+        .values_list("first", flat=True)
     )
+    wanted = {pk for found in candidates for pk in found} | set(first_copies)
     rows = (
-        Article.objects.filter(Q(pk__in={pk for found in candidates for pk in found}) | Q(pk__in=first_copies))
+        Article.objects.filter(pk__in=wanted)
         .select_related("story")
         .defer("raw_html", "content_html", "story__raw_html", "story__content_html", "story__text")
     )
     stored = {}
-    for row in rows:
+    for row in rows if wanted else []:
         words = normalise_text(row.text).split()
         stored[row.pk] = _Match((row.created_at, row.pk), row.pk, words, None, row.story, row)
     by_hash: dict[str, list[_Match]] = {}
