@@ -410,7 +410,7 @@ class _Prepared:
     fetched: bool
     page_canonical: str
     fprint: dedupe.Fingerprint
-    found: list[mentions.Mention]
+    found: list[mentions.Found]
 
 
 def article_process(*, article_id: int, force: bool = False) -> Article | None:

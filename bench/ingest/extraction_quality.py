@@ -15,7 +15,7 @@ recall TP/(TP+FN), F1, accuracy (TP+TN)/all, summed over every page.
 Configurations, all given the page's bytes and its URL:
 
 * ours: `news.pipeline.extract.extract_article(page, url=...)`, the pipeline's extraction;
-* ours, page decoded as the pipeline stores it: `_fetch_page` decodes the body with the
+* ours, page decoded as the pipeline stores it: `pages.fetch_page` decodes the body with the
   charset of the Content-Type header, else UTF-8 (errors replaced); these files come without
   headers, so this is what a server that names no charset gets;
 * trafilatura defaults: `trafilatura.extract(page, url=...)`;
@@ -38,7 +38,7 @@ from bench.ingest import common
 
 DEFAULT_CORPUS = common.ROOT.parent / "shared" / "corpora" / "trafilatura-eval"
 OURS = "ours: extract_article"
-DECODED = "ours, page decoded as _fetch_page does without a charset (UTF-8)"
+DECODED = "ours, page decoded as fetch_page does without a charset (UTF-8)"
 
 
 def norm(text: str) -> str:
@@ -177,7 +177,7 @@ def main() -> None:
                     print(f"  {item['path']}: with {our_tp} vs {tp}, without {our_fp} vs {fp}")
     losses = [url for url, _ in items if per_page[DECODED][url][0] < per_page[OURS][url][0]]
     print(
-        f"Decoding the page as UTF-8 when the server names no charset (as _fetch_page does) loses 'with' snippets "
+        f"Decoding the page as UTF-8 when the server names no charset (as fetch_page does) loses 'with' snippets "
         f"on {len(losses)} pages: {', '.join(expected[url]['path'].rsplit('/', 1)[-1] for url in losses[:6])}"
     )
 

@@ -118,7 +118,7 @@ def test_an_article_that_breaks_the_batch_write_fails_alone(world, monkeypatch):
     def a_broken_span_in_the_second(article, matcher):
         found = find(article, matcher)
         if article.pk == articles[1].pk:  # a span that ends before it starts: the table refuses it
-            found.append(Mention(article_id=article.pk, actor=world["hamas"], start=5, end=2, matched_text="x"))
+            found.append(mentions.Found(article.pk, world["hamas"].pk, None, 5, 2, "x"))
         return found
 
     monkeypatch.setattr(mentions, "find_mentions", a_broken_span_in_the_second)
