@@ -452,13 +452,14 @@ def articles_process(*, article_ids: list[int], force: bool = False, stop_at: fl
             articles.append(article)
     if not articles:
         return outcome
-    matcher = mentions.current_matcher()
+    matcher = None
     prepared: list[_Prepared] = []
     for position, article in enumerate(articles):
         if position and stop_at is not None and time.monotonic() > stop_at:
             outcome.not_started = [later.pk for later in articles[position:]]
             break
         try:
+            matcher = matcher or mentions.current_matcher()  # read once a batch (its stamp: one query)
             page = fetch_page(article.url, article_id=article.pk) if _needs_page(article) else None
             prepared.append(_prepare(article, page, matcher))
         except HostBusy as busy:
@@ -510,18 +511,27 @@ def _write_batch(prepared: list[_Prepared], outcome: BatchOutcome) -> None:
         with transaction.atomic():
             _write(prepared, outcome)
         return
+    except SoftTimeLimitExceeded:
+        raise  # nothing was written; the task decides
     except Exception:  # one article's rows broke the batch write: write each on its own
         logger.warning("batch write failed, writing the articles one by one", exc_info=True)
-    for item in prepared:
-        outcome.processed.pop(item.article.pk, None)
+    for item in prepared:  # (each write reads the review fields again, so the batch's attempt leaves no trace)
+        for kept in (outcome.processed, outcome.skipped):
+            kept.pop(item.article.pk, None)
         if item.article.pk in outcome.gone:
             outcome.gone.remove(item.article.pk)
         try:
             with transaction.atomic():
                 _write([item], outcome)
+        except SoftTimeLimitExceeded:
+            raise
         except Exception as error:
             logger.exception("article processing failed", extra={"article": item.article.pk})
             outcome.failed[item.article.pk] = error
+
+
+# What the write may change besides the derived columns, and what must be read again under the row lock.
+_REVIEW_FIELDS = ["canonical_url", "review_state", "duplicate_of_id", "reviewed_at", "review_note"]
 
 
 # The article's columns that processing writes (raw_html too when the page was fetched now).
@@ -549,10 +559,27 @@ _PROCESSED_FIELDS = [
 def _write(prepared: list[_Prepared], outcome: BatchOutcome) -> None:
     """Write a batch's results in a fixed number of queries (call it in a transaction)."""
     ids = [item.article.pk for item in prepared]
-    # Lock the rows (in id order, so two batches cannot deadlock); a row deleted meanwhile is gone.
-    alive = set(Article.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk", flat=True))
-    outcome.gone += [pk for pk in ids if pk not in alive]
-    prepared = [item for item in prepared if item.article.pk in alive]
+    # Lock the rows (in id order, so two batches cannot deadlock) and read again what people or polls may
+    # have changed since the batch began: a review is kept as it is now, never reverted; an article a poll
+    # updated meanwhile is left for the processing that poll queued; a row deleted meanwhile is gone.
+    current = {
+        row["pk"]: row
+        for row in Article.objects.select_for_update()
+        .filter(pk__in=ids)
+        .order_by("pk")
+        .values("pk", "revision", *_REVIEW_FIELDS)
+    }
+    outcome.gone += [pk for pk in ids if pk not in current]
+    kept = []
+    for item in prepared:
+        row = current.get(item.article.pk)
+        if row is not None and row["revision"] != item.article.revision:
+            outcome.skipped[item.article.pk] = "superseded"
+        elif row is not None:
+            for name in _REVIEW_FIELDS:
+                setattr(item.article, name, row[name])
+            kept.append(item)
+    prepared = kept
     if not prepared:
         return
     _adopt_page_canonicals(prepared)
@@ -588,6 +615,16 @@ def article_mark_failed(*, article_id: int, error: str) -> None:
     )
 
 
+def articles_mark_failed_if_new(*, article_ids: list[int], error: str) -> int:
+    """Mark failed those of the articles still waiting to be processed (a batch given up); how many."""
+    return Article.objects.filter(pk__in=article_ids, processing_state=Article.ProcessingState.NEW).update(
+        processing_state=Article.ProcessingState.FAILED, processing_error=error[:2000]
+    )
+
+
+_CANONICAL_MAX = Article._meta.get_field("canonical_url").max_length
+
+
 def _adopt_page_canonicals(prepared: list[_Prepared]) -> None:
     """Honour each page's rel=canonical (same site only); if another article already has it, this is its copy.
 
@@ -597,7 +634,7 @@ def _adopt_page_canonicals(prepared: list[_Prepared]) -> None:
     for item in prepared:
         if item.page_canonical:
             canonical = canonical_url(item.page_canonical)
-            if canonical != item.article.canonical_url:
+            if canonical != item.article.canonical_url and len(canonical) <= _CANONICAL_MAX:
                 wanted[item.article.pk] = canonical
     if not wanted:
         return

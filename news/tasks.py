@@ -100,7 +100,8 @@ def process_articles(article_ids: list[int], attempt: int = 0) -> dict[str, int]
         result = services.articles_process(article_ids=article_ids, stop_at=time.monotonic() + budget)
     except SoftTimeLimitExceeded:  # while writing the batch: nothing of it was written
         if attempt >= MAX_BUSY_RETRIES:
-            return {"failed": sum(_too_slow(article_id) == "failed" for article_id in article_ids)}
+            error = "Processing took longer than the time limit."
+            return {"failed": services.articles_mark_failed_if_new(article_ids=article_ids, error=error)}
         enqueue(process_articles, list(article_ids), attempt + 1)
         return {"requeued": len(article_ids)}
     outcomes: Counter[str] = Counter(result.skipped.values())

@@ -1,7 +1,15 @@
 """One UPDATE for many rows with different values, without Django's CASE WHEN per field and row."""
 
 from django.db import connections, router
-from django.db.models import Model
+from django.db.models import CharField, Field, Model
+
+
+def _cast_type(field: Field, connection) -> str:
+    """The type to cast a value to for `field`: varchar without a length for text fields, so a value too
+    long for its column is refused, as in any INSERT or UPDATE, rather than silently cut short."""
+    if isinstance(field, CharField):
+        return connection.ops.cast_char_field_without_max_length
+    return field.db_type(connection)
 
 
 def bulk_update(objects: list[Model], fields: list[str]) -> int:
@@ -23,7 +31,7 @@ def bulk_update(objects: list[Model], fields: list[str]) -> int:
     columns = [meta.get_field(name) for name in fields]
     # VALUES columns are typed from their first row, so each one is cast to its column's type.
     assignments = ", ".join(
-        f"{quote(field.column)} = v.column{place}::{field.db_type(connection)}"
+        f"{quote(field.column)} = v.column{place}::{_cast_type(field, connection)}"
         for place, field in enumerate(columns, start=2)
     )
     rows = ", ".join(["(" + ", ".join(["%s"] * (len(columns) + 1)) + ")"] * len(objects))
@@ -55,7 +63,7 @@ def bulk_insert(model: type[Model], fields: list[str], rows: list[tuple]) -> Non
         names = [field.attname for field in columns]
         model._base_manager.bulk_create([model(**dict(zip(names, row, strict=True))) for row in rows])
         return
-    arrays = ", ".join(f"%s::{field.db_type(connection)}[]" for field in columns)
+    arrays = ", ".join(f"%s::{_cast_type(field, connection)}[]" for field in columns)
     names = ", ".join(quote(field.column) for field in columns)
     sql = f"INSERT INTO {quote(meta.db_table)} ({names}) SELECT * FROM unnest({arrays})"  # noqa: S608
     with connection.cursor() as cursor:

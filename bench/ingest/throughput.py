@@ -18,7 +18,8 @@ Pipeline run: one real worker (`celery --app tracker worker --queues celery,inge
 The clock starts when the Feed rows are created and one `news.tasks.poll_feed` per feed is
 sent; the worker polls each feed (fetch, parse, store the items), then runs one
 `process_articles` per batch of INGEST_PROCESS_BATCH items (20): for each item, fetch the
-page under the per-host politeness slot, extract, fingerprint, cluster, mentions, suggestions.
+page under the per-host politeness slot, extract, fingerprint, find mentions; then, for the
+batch together, stories, suggestions and the rows written.
 The clock stops when every article is processed (or failed), seen by counting them every 0.1 s.
 
 Floor run, in this process (one Python process, like the worker's pool process), with no
@@ -29,9 +30,10 @@ page and `trafilatura.extract(page, url=...)` with trafilatura's defaults; then 
 
 Pipeline and floor alternate (pipeline first in odd rounds, floor first in even ones) for
 `--rounds` rounds; medians are reported with their ratio (target: pipeline within 1.3x of
-the floor). `--breakdown N` then re-processes N of the articles in this process with every
-stage timed (the page already stored, as `article_process(force=True)` does), and times a
-bare fetch and the politeness slot, to show where the pipeline spends beyond the floor.
+the floor). `--breakdown N` then re-processes N of the articles in this process, in batches
+as the worker does, with every stage timed (the page already stored:
+`articles_process(force=True)`), and times a bare fetch and the politeness slot, to show
+where the pipeline spends beyond the floor.
 """
 
 import argparse

@@ -228,8 +228,8 @@ def replace_bands(items: list[tuple[Article, Fingerprint]]) -> None:
 
 
 def _candidate_ids(items: list[tuple[Article, Fingerprint]]) -> list[list[int]]:
-    """Per item, the stored articles (not in `items`) sharing a band key with it: the most bands shared first
-    (then the most recent), at most MAX_CANDIDATES. One query for the whole batch; none without keys."""
+    """Per item, the other stored articles sharing a band key with it: the most bands shared first (then the
+    most recent), at most MAX_CANDIDATES. One query for the whole batch; none without keys."""
     if not any(fprint.keys for _, fprint in items):
         return [[] for _ in items]
     with connections[router.db_for_read(ArticleBand)].cursor() as cursor:
@@ -244,23 +244,27 @@ def candidate_query(items: list[tuple[Article, Fingerprint]]) -> tuple[str, list
     """The SQL and parameters of `_candidate_ids` (for EXPLAIN in bench/ingest/corpus_scaling.py).
 
     One join of the band index (news_articleband_key_idx) with every item's keys as a VALUES list
-    (item, band, key), ranked per item with a window function: the same condition as 32 ORed
-    (band, key) terms per article, without building and compiling them through the ORM.
+    (item, band, key, the item's own id), ranked per item with a window function: the same
+    condition as 32 ORed (band, key) terms per article, without building and compiling them
+    through the ORM.
     """
-    triples = [(index, band, key) for index, (_, fprint) in enumerate(items) for band, key in enumerate(fprint.keys)]
-    values = ", ".join(["(%s, %s, %s)"] * len(triples))
-    own = [article.pk or 0 for article, _ in items]
+    rows = [
+        (index, band, key, article.pk or 0)
+        for index, (article, fprint) in enumerate(items)
+        for band, key in enumerate(fprint.keys)
+    ]
+    values = ", ".join(["(%s, %s, %s, %s)"] * len(rows))
     sql = (
         "SELECT item, article_id FROM ("  # noqa: S608 (a table name and placeholders)
         " SELECT k.column1 AS item, b.article_id AS article_id,"
         "  ROW_NUMBER() OVER (PARTITION BY k.column1 ORDER BY count(*) DESC, b.article_id DESC) AS place"
         f" FROM {ArticleBand._meta.db_table} b"
         f" JOIN (VALUES {values}) AS k ON b.band = k.column2 AND b.key = k.column3"
-        f" WHERE b.article_id NOT IN ({', '.join(['%s'] * len(own))})"
+        " WHERE b.article_id <> k.column4"
         " GROUP BY k.column1, b.article_id"
         ") ranked WHERE place <= %s ORDER BY item, place"
     )
-    return sql, [value for triple in triples for value in triple] + own + [MAX_CANDIDATES]
+    return sql, [value for row in rows for value in row] + [MAX_CANDIDATES]
 
 
 def find_story(article: Article, fprint: Fingerprint | None = None) -> Article | None:
@@ -337,8 +341,12 @@ def _story_of(article, fprint, candidates, by_hash, earlier) -> Article | None:
     words, shingle_set = fprint.words, fprint.shingles
     if not words:
         return None
-    similar = {match.pk for match in candidates}
-    matches = {match.pk: match for match in [*candidates, *by_hash.get(fprint.text_hash, [])]}
+    # An article processed earlier in the batch is seen as it is now, not as it was stored.
+    rewritten = {match.pk for _, match in earlier}
+    similar = {match.pk for match in candidates} - rewritten
+    matches = {
+        match.pk: match for match in [*candidates, *by_hash.get(fprint.text_hash, [])] if match.pk not in rewritten
+    }
     for other, match in earlier:
         if other.words == words or any(a == b for a, b in zip(other.keys, fprint.keys, strict=False)):
             matches[match.pk] = match

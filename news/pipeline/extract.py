@@ -75,16 +75,17 @@ def page_metadata(page: bytes | str, *, url: str) -> tuple[str, str]:
 
 def extract_article(page: bytes | str, *, url: str, feed_html: str = "") -> Extracted:
     """Extract the page's main text; fall back to the feed's own content when extraction finds nothing."""
-    document, author, canonical = None, "", ""
+    text, author, canonical = "", "", ""
     if page:
         try:
-            author, canonical = page_metadata(page, url=url)
             document = trafilatura.bare_extraction(
                 page, url=url, with_metadata=False, include_comments=False, config=TRAFILATURA_CONFIG
             )
+            text = (getattr(document, "text", None) or "").strip()
+            if text:  # a page without an article (a consent wall, a soft 404) says nothing about it either
+                author, canonical = page_metadata(page, url=url)
         except Exception:  # a hostile page must never stop the pipeline
             logger.warning("extraction failed", extra={"url": url}, exc_info=True)
-    text = (getattr(document, "text", None) or "").strip()
     if canonical and not same_site(canonical, url):
         canonical = ""  # a page may not claim another site's URL as its own
     if text:

@@ -36,6 +36,7 @@ import ssl
 import sys
 import tempfile
 import threading
+import time
 import zlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -99,6 +100,7 @@ class RecordedRequest:
     method: str
     path: str  # as sent, with the query string
     headers: Headers
+    at: float = field(default_factory=time.monotonic)  # when it arrived
 
 
 @dataclass(frozen=True)

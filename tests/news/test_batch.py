@@ -138,3 +138,62 @@ def test_a_batch_skips_processed_articles_and_reports_deleted_ones():
     assert outcome.skipped == {processed.pk: "processed"}
     assert list(outcome.processed) == [fresh.pk]
     assert outcome.gone == [999_999]
+
+
+def test_a_review_or_an_update_made_while_the_batch_ran_is_not_reverted(monkeypatch):
+    reviewed, updated, plain = stored_articles([BODY, OTHER, edited(OTHER, 5)])
+    prepare = services._prepare
+
+    def meanwhile(article, page, matcher):
+        if article.pk == plain.pk:  # the batch is busy with its last article when people and polls act
+            Article.objects.filter(pk=reviewed.pk).update(
+                review_state=Article.ReviewState.REJECTED, reviewed_at=datetime.datetime.now(datetime.UTC)
+            )
+            Article.objects.filter(pk=updated.pk).update(revision=2, summary="A correction.")
+        return prepare(article, page, matcher)
+
+    monkeypatch.setattr(services, "_prepare", meanwhile)
+    outcome = services.articles_process(article_ids=[reviewed.pk, updated.pk, plain.pk])
+    assert sorted(outcome.processed) == sorted([reviewed.pk, plain.pk])
+    assert outcome.skipped == {updated.pk: "superseded"}  # the poll queued its own processing
+    rows = Article.objects.in_bulk([reviewed.pk, updated.pk])
+    assert rows[reviewed.pk].review_state == "rejected" and rows[reviewed.pk].processing_state == "processed"
+    assert rows[updated.pk].processing_state == "new" and rows[updated.pk].text == updated.text
+
+
+def test_after_a_failed_batch_write_each_article_starts_again_from_its_stored_state(world, monkeypatch):  # noqa: F811
+    # Both pages name the same canonical URL; the first article breaks the batch write. In the batch
+    # attempt the second became the first's duplicate; written on its own, it takes the URL itself.
+    canonical = "http://127.0.0.1:9/story/doha"
+    first, second = stored_articles([BODY, OTHER])
+    for article in (first, second):
+        article.raw_html = article.raw_html.replace("<html>", f'<html><head><link rel="canonical" href="{canonical}">')
+        article.save()
+    find = mentions.find_mentions
+
+    def broken_first(article, matcher):
+        found = find(article, matcher)
+        return [*found, mentions.Found(article.pk, world["hamas"].pk, None, 5, 2, "x")] if article == first else found
+
+    monkeypatch.setattr(mentions, "find_mentions", broken_first)
+    outcome = services.articles_process(article_ids=[first.pk, second.pk])
+    assert list(outcome.failed) == [first.pk] and list(outcome.processed) == [second.pk]
+    second.refresh_from_db()
+    assert (second.canonical_url, second.review_state, second.duplicate_of_id) == (canonical, "pending", None)
+
+
+def test_reprocessing_a_story_together_keeps_it_whole():
+    # U2 and X are each a partial copy of U1, and not copies of each other. Processed one by one, all three
+    # are in U1's story; processing U2 and U1 again in one batch (U2 first) must keep it so.
+    words = BODY.split()
+    cut = len(words) * 7 // 10
+    u1_text = BODY
+    u2_text = " ".join(words[:cut]) + " " + " ".join(OTHER.split()[: len(words) - cut])
+    x_text = " ".join(OTHER.split()[-(len(words) - cut) :]) + " " + " ".join(words[-cut:])
+    u1, u2, x = stored_articles([u1_text, u2_text, x_text])
+    for article in (u1, u2, x):
+        services.article_process(article_id=article.pk)
+    assert set(Article.objects.values_list("story_id", flat=True)) == {u1.pk}
+
+    services.articles_process(article_ids=[u2.pk, u1.pk], force=True)
+    assert dict(Article.objects.values_list("pk", "story_id")) == {u1.pk: u1.pk, u2.pk: u1.pk, x.pk: u1.pk}

@@ -2,6 +2,7 @@ import datetime
 import io
 import json
 import logging
+import time
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -109,3 +110,16 @@ def test_logs_are_structured_json_with_the_call_context(http_server, caplog, set
     assert settings.LOGGING["handlers"]["console"]["formatter"] == "json"
     assert line["level"] == "WARNING" and line["logger"] == "news.services"
     assert line["feed"] == feed.pk and line["consecutive_errors"] == 1 and "503" in line["error"]
+
+
+def test_ingest_feeds_waits_for_a_busy_host_and_processes_everything(http_server, settings):
+    settings.INGEST_HOST_MIN_GAP = 0.3  # each page of the one host must wait for the gap after the last
+    Feed.objects.create(url=serve_feed(http_server, 3), poll_interval=HOUR)
+    started = time.monotonic()
+    out, _ = run("ingest_feeds")
+    assert "3 new" in out and "0 article(s) failed" in out
+    assert Article.objects.filter(processing_state="processed").count() == 3
+    page_times = [r.at for r in http_server.requests if r.path.startswith("/story/")]
+    assert len(page_times) == 3  # each page fetched once: a busy host is waited for, not retried blindly
+    assert all(b - a >= 0.29 for a, b in zip(page_times, page_times[1:], strict=False))
+    assert time.monotonic() - started >= 0.6

@@ -58,3 +58,19 @@ def test_language_detection():
     assert detect_language("Les négociations indirectes se poursuivent à Doha avec les médiateurs") == "fr"
     assert detect_language("short") == ""
     assert html_to_text("<p>One</p><p>Two &amp; three</p>") == "One\nTwo & three"
+
+
+def test_the_author_and_canonical_come_from_the_page_meta_tags():
+    result = extract_article(PAGE, url="https://news.example/2025/07/07/doha-talks")
+    assert result.author == "Staff Reporter"
+
+
+def test_a_page_without_an_article_gives_no_canonical_or_author():
+    # A consent wall pointing its canonical at the home page says nothing about the article behind it.
+    wall = (
+        '<html><head><link rel="canonical" href="https://news.example/"><meta name="author" content="Desk Team">'
+        "</head><body><script>showConsentWall()</script></body></html>"
+    )
+    result = extract_article(wall, url="https://news.example/2025/07/07/doha-talks", feed_html="<p>Talks.</p>")
+    assert result.method == "feed"
+    assert (result.canonical_url, result.author) == ("", "")

@@ -3,10 +3,10 @@
 import datetime
 
 import pytest
-from django.db import connection
+from django.db import DataError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 
-from news.models import Article, ArticleBand
+from news.models import Article, ArticleBand, Mention
 from tests import factories as f
 from tracker.bulk import bulk_insert, bulk_update
 
@@ -57,3 +57,14 @@ def test_bulk_insert_stores_plain_tuples():
     assert stored == sorted(rows)
     bulk_insert(ArticleBand, ["article", "band", "key"], [])
     assert ArticleBand.objects.count() == 3
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite does not enforce varchar lengths")
+def test_a_value_too_long_for_its_column_is_refused_not_cut():
+    article = f.ArticleFactory()
+    article.language = "x" * 17  # the column holds 16
+    with pytest.raises(DataError), transaction.atomic():
+        bulk_update([article], ["language"])
+    with pytest.raises(DataError), transaction.atomic():
+        bulk_insert(Mention, ["article", "actor", "start", "end", "matched_text"], [(article.pk, 1, 0, 1, "y" * 301)])
+    assert Article.objects.get(pk=article.pk).language == ""

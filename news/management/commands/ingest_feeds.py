@@ -1,5 +1,6 @@
 import time
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Q
 from django.utils import timezone
@@ -46,11 +47,16 @@ class Command(BaseCommand):
         for feed_id in tqdm(feed_ids, desc="Polling feeds", unit="feed", file=self.stderr):
             poll = self._retrying(lambda feed_id=feed_id: services.feed_poll(feed_id=feed_id))
             to_process += poll.to_process if poll else []
-        for article_id in tqdm(to_process, desc="Processing articles", unit="article", file=self.stderr):
-            try:
-                self._retrying(lambda article_id=article_id: services.article_process(article_id=article_id))
-            except Exception as error:  # one bad article never stops the run
-                services.article_mark_failed(article_id=article_id, error=f"{type(error).__name__}: {error}")
+        size = max(1, settings.INGEST_PROCESS_BATCH)
+        with tqdm(total=len(to_process), desc="Processing articles", unit="article", file=self.stderr) as bar:
+            for start in range(0, len(to_process), size):
+                waiting = to_process[start : start + size]
+                while waiting:  # a failing article is marked failed and the batch goes on; a busy host waits
+                    outcome = services.articles_process(article_ids=waiting)
+                    bar.update(len(waiting) - len(outcome.busy))
+                    waiting = [article_id for article_id in waiting if article_id in outcome.busy]
+                    if waiting:
+                        time.sleep(min(max(busy.retry_in for busy in outcome.busy.values()), 30))
 
     @staticmethod
     def _retrying(call):
