@@ -493,7 +493,12 @@ def _needs_page(article: Article) -> bool:
 def _prepare(article: Article, page: str | None, matcher: mentions.AliasMatcher) -> _Prepared:
     if page is not None:
         article.raw_html = page
-    extracted = extract_article(article.raw_html, url=article.url, feed_html=article.feed_content or article.summary)
+    extracted = extract_article(
+        article.raw_html,
+        url=article.url,
+        feed_html=article.feed_content or article.summary,
+        want_author=not article.author,
+    )
     article.text = extracted.text
     article.content_html = extracted.content_html
     article.language = extracted.language or (article.feed.language if article.feed else "")

@@ -54,10 +54,11 @@ def detect_language(text: str) -> str:
     return language
 
 
-def page_metadata(page: bytes | str, *, url: str) -> tuple[str, str]:
+def page_metadata(page: bytes | str, *, url: str, want_author: bool = True) -> tuple[str, str]:
     """The page's author and its canonical URL, read as trafilatura reads them (meta tags, JSON-LD, bylines,
     rel=canonical), without the rest of its metadata (dates, site name, categories, tags, licence),
-    which the pipeline does not use and which would double the cost of extracting a page."""
+    which the pipeline does not use and which would double the cost of extracting a page. Without
+    `want_author` (the feed named the author) the search for a byline, the dearest part, is skipped."""
     tree = trafilatura.load_html(page)
     if tree is None:
         return "", ""
@@ -68,13 +69,15 @@ def page_metadata(page: bytes | str, *, url: str) -> tuple[str, str]:
         found = metadata.extract_meta_json(tree, found)
     except Exception:  # trafilatura's JSON-LD reader can trip on hostile JSON; the rest still counts
         logger.warning("JSON-LD metadata unreadable", extra={"url": url}, exc_info=True)
-    author = found.author or metadata.extract_author(tree) or ""
+    author = found.author or (metadata.extract_author(tree) if want_author else None) or ""
     canonical = found.url or metadata.extract_url(tree, url) or ""
     return author, canonical
 
 
-def extract_article(page: bytes | str, *, url: str, feed_html: str = "") -> Extracted:
-    """Extract the page's main text; fall back to the feed's own content when extraction finds nothing."""
+def extract_article(page: bytes | str, *, url: str, feed_html: str = "", want_author: bool = True) -> Extracted:
+    """Extract the page's main text; fall back to the feed's own content when extraction finds nothing.
+
+    `want_author=False` when the author is known already (from the feed): no byline search."""
     text, author, canonical = "", "", ""
     if page:
         try:
@@ -83,7 +86,7 @@ def extract_article(page: bytes | str, *, url: str, feed_html: str = "") -> Extr
             )
             text = (getattr(document, "text", None) or "").strip()
             if text:  # a page without an article (a consent wall, a soft 404) says nothing about it either
-                author, canonical = page_metadata(page, url=url)
+                author, canonical = page_metadata(page, url=url, want_author=want_author)
         except Exception:  # a hostile page must never stop the pipeline
             logger.warning("extraction failed", extra={"url": url}, exc_info=True)
     if canonical and not same_site(canonical, url):

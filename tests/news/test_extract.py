@@ -74,3 +74,12 @@ def test_a_page_without_an_article_gives_no_canonical_or_author():
     result = extract_article(wall, url="https://news.example/2025/07/07/doha-talks", feed_html="<p>Talks.</p>")
     assert result.method == "feed"
     assert (result.canonical_url, result.author) == ("", "")
+
+
+def test_no_byline_search_when_the_author_is_known():
+    byline = PAGE.replace('<meta name="author" content="Staff Reporter">', "").replace(
+        "<h1>Doha talks resume for a second day</h1>",
+        '<h1>Doha talks resume for a second day</h1><p class="byline">By Jane Roe</p>',
+    )
+    assert extract_article(byline, url="https://news.example/a").author == "Jane Roe"
+    assert extract_article(byline, url="https://news.example/a", want_author=False).author == ""
