@@ -1,7 +1,7 @@
 """End-to-end ingestion through one Celery worker, beside the floor: the same items with no pipeline.
 
     .venv/bin/python -m bench.ingest.throughput [--articles 300] [--rounds 3] [--per-feed 50]
-        [--breakdown 50] [--seed 1]
+        [--breakdown 50] [--seed 1] [--concurrency 1]
 
 Needs PostgreSQL and Redis on 127.0.0.1 (BENCH_DATABASE_URL, default
 postgres://postgres@127.0.0.1:5432/tracker_bench, created and migrated here; BENCH_REDIS_URL,
@@ -81,10 +81,10 @@ def write_site(directory: Path, writer: common.NewsWriter, *, articles: int, per
 
 
 @contextmanager
-def celery_worker(env: dict[str, str], log_path: Path, pool: str = "prefork"):
-    """One `celery worker`, concurrency 1, in its own session; always stopped (SIGTERM, then SIGKILL)."""
+def celery_worker(env: dict[str, str], log_path: Path, pool: str = "prefork", concurrency: int = 1):
+    """One `celery worker` in its own session; always stopped (SIGTERM, then SIGKILL)."""
     command = [sys.executable, "-m", "celery", "--app", "tracker", "worker", "--queues", "celery,ingest"]
-    command += ["--concurrency", "1", "--pool", pool, "--without-gossip", "--without-mingle"]
+    command += ["--concurrency", str(concurrency), "--pool", pool, "--without-gossip", "--without-mingle"]
     command += ["--without-heartbeat", "--loglevel", "INFO", "--hostname", f"bench-{uuid.uuid4().hex[:6]}@%h"]
     with open(log_path, "wb") as log:
         process = subprocess.Popen(  # noqa: S603 - our own entry point
@@ -324,6 +324,12 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--worker-log", type=Path, help="keep the worker's log here")
     parser.add_argument("--pool", default="prefork", choices=["prefork", "solo"], help="the worker's pool")
+    parser.add_argument(
+        "--concurrency",
+        type=int,
+        default=1,
+        help="the worker's pool processes (the target compares concurrency 1 with the one-process floor)",
+    )
     arguments = parser.parse_args()
     common.exit_cleanly_on_signals()
 
@@ -349,7 +355,7 @@ def main() -> None:
             env["INGEST_ALLOWED_HOSTS"] = host
             log_path = directory / "worker.log"
             timeout = max(120.0, arguments.articles * 1.0)
-            with celery_worker(env, log_path, arguments.pool):
+            with celery_worker(env, log_path, arguments.pool, arguments.concurrency):
                 run_pipeline(origin, warm_paths, WARM_UP_ARTICLES, log_path, timeout)
                 run_floor(origin, warm_paths)
                 pipeline_times, floor_times = [], []
@@ -392,7 +398,7 @@ def report(arguments: argparse.Namespace, pipeline_times: list[float], floor_tim
     print("| run | seconds | articles/s | ms/article |")
     print("| --- | ---: | ---: | ---: |")
     for label, seconds in (
-        ("pipeline: 1 Celery worker, concurrency 1", pipeline),
+        (f"pipeline: 1 Celery worker, concurrency {arguments.concurrency}", pipeline),
         ("floor: fetch + feedparser + trafilatura + bulk insert", floor),
     ):
         print(f"| {label} | {seconds:.2f} | {n / seconds:.1f} | {seconds / n * 1000:.1f} |")
