@@ -365,9 +365,28 @@ class Measurement:
     queries: list[int]
     candidates: list[int]
     stories_joined: int
+    stages: dict[str, float]  # seconds per article (a mean: batch-wide steps shared out) in each timed step
+
+
+def _stages() -> list[tuple[object, str]]:
+    """The steps timed apart, to show which of them grows with the corpus."""
+    from news import services
+    from news.pipeline import dedupe, mentions, suggest
+
+    return [
+        (dedupe, "fingerprint"),
+        (mentions, "find_mentions"),
+        (dedupe, "find_stories"),
+        (suggest, "score_articles"),
+        (services, "bulk_update"),
+        (dedupe, "replace_bands"),
+        (mentions, "replace_mentions"),
+        (suggest, "replace_suggestions"),
+    ]
 
 
 def measure(sample, feed, repeats: int, explain: bool) -> Measurement:
+    STAGES = _stages()  # noqa: N806 (read by the patching below)
     from django.conf import settings
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -380,6 +399,7 @@ def measure(sample, feed, repeats: int, explain: bool) -> Measurement:
     measured = ids[WARM_UP:]
     batches = [measured[start : start + size] for start in range(0, len(measured), size)]
     extraction: list[float] = []
+    stages: dict[str, float] = {}
     original_extract = services.extract_article
 
     def timed_extract(*args, **kwargs):
@@ -389,8 +409,21 @@ def measure(sample, feed, repeats: int, explain: bool) -> Measurement:
         finally:
             extraction.append(time.perf_counter() - started)
 
+    def timed(name, function):
+        def wrapper(*args, **kwargs):
+            started = time.perf_counter()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                stages[name] = stages.get(name, 0.0) + time.perf_counter() - started
+
+        return wrapper
+
+    patches = [(module, name, getattr(module, name)) for module, name in STAGES]
     seconds, extracting, queries = [], [], []
     services.extract_article = timed_extract
+    for module, name, function in patches:
+        setattr(module, name, timed(f"{module.__name__.split('.')[-1]}.{name}", function))
     try:
         services.articles_process(article_ids=ids[:WARM_UP], force=True)
         for _ in range(repeats):
@@ -405,6 +438,8 @@ def measure(sample, feed, repeats: int, explain: bool) -> Measurement:
                 queries.append(len(captured))
     finally:
         services.extract_article = original_extract
+        for module, name, function in patches:
+            setattr(module, name, function)
     rows = list(Article.objects.filter(pk__in=measured).order_by("pk"))
     candidates = [len(_candidates(article)) for article in rows]
     joined = sum(article.story_id not in ids for article in rows)
@@ -413,7 +448,8 @@ def measure(sample, feed, repeats: int, explain: bool) -> Measurement:
     if explain:
         show_plans(busiest)
     Article.objects.filter(pk__in=ids).delete()
-    return Measurement(seconds, extracting, queries, candidates, joined)
+    per_article = {name: total / (len(measured) * repeats) for name, total in stages.items()}
+    return Measurement(seconds, extracting, queries, candidates, joined, per_article)
 
 
 def _candidates(article) -> list[int]:
@@ -589,6 +625,14 @@ def report(arguments: argparse.Namespace, results: dict[int, Measurement]) -> No
             f"{common.percentile(result.candidates, 0.95)} / {max(result.candidates)} "
             f"| {result.stories_joined} of {len(result.candidates)} |"
         )
+    names = list(small.stages)
+    print(f"\nMean ms per article in each step, {arguments.small:,} and {arguments.large:,} stored:\n")
+    print(f"| step | {arguments.small:,} | {arguments.large:,} |")
+    print("| --- | ---: | ---: |")
+    for name in names:
+        print(f"| {name} | {small.stages[name] * ms:.2f} | {large.stages.get(name, 0.0) * ms:.2f} |")
+    extraction = [common.median(result.extraction) * ms for result in (small, large)]
+    print(f"| extraction (median) | {extraction[0]:.2f} | {extraction[1]:.2f} |")
     for size, result in results.items():
         busy = sum(count >= 10 for count in result.candidates)
         print(f"At {size:,}: {busy} of the {len(result.candidates)} articles have 10 or more LSH candidates")

@@ -113,11 +113,15 @@ def _stable_hash(value: str) -> int:
     return int.from_bytes(hashlib.blake2b(value.encode(), digest_size=8).digest(), "little")
 
 
-def _shingles(words: list[str]) -> set[int]:
+def _grams(words: list[str]) -> set[str]:
+    """The distinct word 2-grams (the whole text when shorter), as strings."""
     if len(words) < SHINGLE_WORDS:
-        return {_stable_hash(" ".join(words))} if words else set()
-    grams = {" ".join(words[i : i + SHINGLE_WORDS]) for i in range(len(words) - SHINGLE_WORDS + 1)}
-    return {_stable_hash(gram) for gram in grams}
+        return {" ".join(words)} if words else set()
+    return {" ".join(words[i : i + SHINGLE_WORDS]) for i in range(len(words) - SHINGLE_WORDS + 1)}
+
+
+def _shingles(words: list[str]) -> set[int]:
+    return {_stable_hash(gram) for gram in _grams(words)}
 
 
 def shingles(text: str) -> set[int]:
@@ -187,6 +191,7 @@ class Fingerprint:
     """A text's normalised words, their shingles and the values stored and looked up for it."""
 
     words: list[str]
+    grams: set[str]  # the shingles before hashing: verifying a candidate compares these (no hashing needed)
     shingles: set[int]
     text_hash: str
     simhash: int | None
@@ -195,9 +200,11 @@ class Fingerprint:
 
 def fingerprint(text: str) -> Fingerprint:
     words = normalise_text(text).split()
-    shingle_set = _shingles(words)
+    grams = _grams(words)
+    shingle_set = {_stable_hash(gram) for gram in grams}
     return Fingerprint(
         words=words,
+        grams=grams,
         shingles=shingle_set,
         text_hash=_words_hash(words),
         simhash=simhash(shingle_set) if shingle_set else None,
@@ -279,7 +286,7 @@ class _Match:
     order: tuple
     pk: int
     words: list[str]
-    shingles: set[int] | None  # None: recompute from words when needed
+    grams: set[str] | None  # None: computed from words when needed (a 2-gram overlap is the shingle overlap)
     story: Article | None
     article: Article
 
@@ -329,7 +336,7 @@ def find_stories(items: list[tuple[Article, Fingerprint]]) -> list[Article | Non
         stories.append(story)
         if fprint.words:
             order = (article.created_at, article.pk) if article.created_at else (_LATEST, article.pk or 0)
-            match = _Match(order, article.pk, fprint.words, fprint.shingles, story or article, article)
+            match = _Match(order, article.pk, fprint.words, fprint.grams, story or article, article)
             earlier.append((fprint, match))
     return stories
 
@@ -338,7 +345,7 @@ _LATEST = datetime.datetime.max.replace(tzinfo=datetime.UTC)
 
 
 def _story_of(article, fprint, candidates, by_hash, earlier) -> Article | None:
-    words, shingle_set = fprint.words, fprint.shingles
+    words, grams = fprint.words, fprint.grams
     if not words:
         return None
     # An article processed earlier in the batch is seen as it is now, not as it was stored.
@@ -356,7 +363,7 @@ def _story_of(article, fprint, candidates, by_hash, earlier) -> Article | None:
     for match in sorted(matches.values(), key=lambda match: match.order):
         # Stored hashes and band keys only find rows: the stored text decides (it may have changed since).
         near = match.pk in similar and len(match.words) >= MIN_WORDS and len(words) >= MIN_WORDS
-        if match.words == words or (near and is_near_duplicate(shingle_set, match.shingles or _shingles(match.words))):
+        if match.words == words or (near and is_near_duplicate(grams, match.grams or _grams(match.words))):
             if match.story is not None:
                 return match.story
             first_unassigned = first_unassigned or match.article
