@@ -1,6 +1,7 @@
 """The processing tasks, run in this process: batches, a failing article, a busy host, the time budget."""
 
 import pytest
+from celery.exceptions import SoftTimeLimitExceeded
 
 from news import services, tasks
 from news.models import Article
@@ -98,3 +99,22 @@ def test_a_redelivered_batch_does_not_process_twice(http_server):
     before = list(Article.objects.filter(pk__in=ids).order_by("pk").values_list("processed_at", flat=True))
     assert tasks.process_articles(ids) == {"processed": 2}
     assert list(Article.objects.filter(pk__in=ids).order_by("pk").values_list("processed_at", flat=True)) == before
+
+
+def test_time_running_out_while_a_batch_is_written_queues_it_again(
+    http_server, monkeypatch, django_capture_on_commit_callbacks
+):
+    ids = stored(http_server, 2)
+
+    def too_slow(prepared, outcome):
+        raise SoftTimeLimitExceeded()
+
+    monkeypatch.setattr(services, "_write", too_slow)
+    with django_capture_on_commit_callbacks() as queued:
+        assert tasks.process_articles(ids) == {"requeued": 2}
+    assert states(ids) == ["new", "new"]  # nothing of the batch was written, nothing marked
+    assert [callback.args for callback in queued] == [(ids, 1)]
+    # After as many tries as a busy host gets, the articles still waiting are marked failed.
+    Article.objects.filter(pk=ids[0]).update(processing_state=Article.ProcessingState.PROCESSED)
+    assert tasks.process_articles(ids, attempt=tasks.MAX_BUSY_RETRIES) == {"failed": 1}
+    assert states(ids) == ["processed", "failed"]
