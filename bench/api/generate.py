@@ -59,7 +59,6 @@ from collections import Counter
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
-from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from bench.api import env
@@ -1624,26 +1623,13 @@ class Generator:
 
 def drop_database() -> None:
     """DROP the benchmark database (a name holding "bench" only), disconnecting whoever is on it."""
-    import psycopg2
     from psycopg2 import sql
 
     name = env.database_name()
     if "bench" not in name:
         raise SystemExit(f"refusing to drop {name!r}: the benchmark database's name must contain 'bench'")
-    parts = urlsplit(env.DATABASE_URL)
-    connection = psycopg2.connect(
-        dbname="postgres",
-        user=parts.username or "postgres",
-        password=parts.password or None,
-        host=parts.hostname or "127.0.0.1",
-        port=parts.port or 5432,
-    )
-    try:
-        connection.autocommit = True
-        with connection.cursor() as cursor:
-            cursor.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
-    finally:
-        connection.close()
+    with common.server_connection(env.DATABASE_URL) as cursor:
+        cursor.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
 
 
 def wanted(arguments: argparse.Namespace, meetings: int) -> dict:

@@ -54,13 +54,12 @@ def environment(*, database_url: str, redis_url: str = "", allowed_hosts: tuple[
     return values
 
 
-def ensure_postgres_database(database_url: str) -> None:
-    """CREATE DATABASE if it does not exist yet (connecting to the server's `postgres` database)."""
+@contextmanager
+def server_connection(database_url: str):
+    """An autocommit psycopg2 connection to the server's `postgres` database (to create or drop others)."""
     import psycopg2
-    from psycopg2 import sql
 
     parts = urlsplit(database_url)
-    name = parts.path.lstrip("/")
     connection = psycopg2.connect(
         dbname="postgres",
         user=parts.username or "postgres",
@@ -71,11 +70,44 @@ def ensure_postgres_database(database_url: str) -> None:
     try:
         connection.autocommit = True
         with connection.cursor() as cursor:
-            cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
-            if cursor.fetchone() is None:
-                cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+            yield cursor
     finally:
         connection.close()
+
+
+def ensure_postgres_database(database_url: str) -> None:
+    """CREATE DATABASE if it does not exist yet."""
+    from psycopg2 import sql
+
+    name = urlsplit(database_url).path.lstrip("/")
+    with server_connection(database_url) as cursor:
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        if cursor.fetchone() is None:
+            cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+
+
+@contextmanager
+def timed_calls(stages: dict[str, float], patches: list[tuple[object, str, str]]):
+    """Replace each `module.name` by a wrapper adding its seconds to `stages[label]`; put them back after."""
+    originals = [(module, name, getattr(module, name)) for module, name, _ in patches]
+
+    def timed(label: str, function):
+        def wrapper(*args, **kwargs):
+            started = time.perf_counter()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                stages[label] = stages.get(label, 0.0) + time.perf_counter() - started
+
+        return wrapper
+
+    try:
+        for (module, name, function), (_, _, label) in zip(originals, patches, strict=True):
+            setattr(module, name, timed(label, function))
+        yield stages
+    finally:
+        for module, name, function in originals:
+            setattr(module, name, function)
 
 
 def setup_django(

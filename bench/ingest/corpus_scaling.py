@@ -409,37 +409,25 @@ def measure(sample, feed, repeats: int, explain: bool) -> Measurement:
         finally:
             extraction.append(time.perf_counter() - started)
 
-    def timed(name, function):
-        def wrapper(*args, **kwargs):
-            started = time.perf_counter()
-            try:
-                return function(*args, **kwargs)
-            finally:
-                stages[name] = stages.get(name, 0.0) + time.perf_counter() - started
-
-        return wrapper
-
-    patches = [(module, name, getattr(module, name)) for module, name in STAGES]
+    patches = [(module, name, f"{module.__name__.split('.')[-1]}.{name}") for module, name in STAGES]
     seconds, extracting, queries = [], [], []
     services.extract_article = timed_extract
-    for module, name, function in patches:
-        setattr(module, name, timed(f"{module.__name__.split('.')[-1]}.{name}", function))
     try:
-        services.articles_process(article_ids=ids[:WARM_UP], force=True)
-        for _ in range(repeats):
-            for batch in batches:
-                connection.queries_log.clear()  # a full log (9,000 queries) would make every count 0
-                extraction.clear()
-                with CaptureQueriesContext(connection) as captured:
-                    started = time.perf_counter()
-                    services.articles_process(article_ids=batch, force=True)
-                    seconds.append((time.perf_counter() - started) / len(batch))
-                extracting.append(sum(extraction) / len(batch))
-                queries.append(len(captured))
+        with common.timed_calls(stages, patches):
+            services.articles_process(article_ids=ids[:WARM_UP], force=True)
+            stages.clear()
+            for _ in range(repeats):
+                for batch in batches:
+                    connection.queries_log.clear()  # a full log (9,000 queries) would make every count 0
+                    extraction.clear()
+                    with CaptureQueriesContext(connection) as captured:
+                        started = time.perf_counter()
+                        services.articles_process(article_ids=batch, force=True)
+                        seconds.append((time.perf_counter() - started) / len(batch))
+                    extracting.append(sum(extraction) / len(batch))
+                    queries.append(len(captured))
     finally:
         services.extract_article = original_extract
-        for module, name, function in patches:
-            setattr(module, name, function)
     rows = list(Article.objects.filter(pk__in=measured).order_by("pk"))
     candidates = [len(_candidates(article)) for article in rows]
     joined = sum(article.story_id not in ids for article in rows)

@@ -182,17 +182,6 @@ def breakdown(origin: str, sample: int) -> None:
     size = settings.INGEST_PROCESS_BATCH
     batches = [[row[0] for row in articles[start : start + size]] for start in range(0, len(articles), size)]
     stages: dict[str, float] = {}
-
-    def timed(name: str, function):
-        def wrapper(*args, **kwargs):
-            started = time.perf_counter()
-            try:
-                return function(*args, **kwargs)
-            finally:
-                stages[name] = stages.get(name, 0.0) + time.perf_counter() - started
-
-        return wrapper
-
     patches = [
         (services, "extract_article", "extract (trafilatura + metadata, language, nh3)"),
         (dedupe, "fingerprint", "fingerprint (normalise, shingles, hash, SimHash, band keys)"),
@@ -204,11 +193,8 @@ def breakdown(origin: str, sample: int) -> None:
         (mentions, "replace_mentions", "rows: replace mentions (delete + insert, a batch)"),
         (suggest, "replace_suggestions", "rows: replace suggestions (delete + insert, a batch)"),
     ]
-    originals = [(module, name, getattr(module, name)) for module, name, _ in patches]
     total, queries = 0.0, []
-    try:
-        for module, name, label in patches:
-            setattr(module, name, timed(label, getattr(module, name)))
+    with common.timed_calls(stages, patches):
         services.articles_process(article_ids=batches[0], force=True)  # warm caches (matcher, content types)
         stages.clear()
         for batch in batches:
@@ -217,9 +203,6 @@ def breakdown(origin: str, sample: int) -> None:
                 services.articles_process(article_ids=batch, force=True)
                 total += time.perf_counter() - started
             queries.append(len(captured))
-    finally:
-        for module, name, function in originals:
-            setattr(module, name, function)
 
     fetches, slots, defaults = [], [], []
     host = origin.removeprefix("http://").split(":")[0]
