@@ -12,6 +12,7 @@ import logging
 import random
 import statistics
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
@@ -475,6 +476,25 @@ def articles_process(*, article_ids: list[int], force: bool = False, stop_at: fl
     for article_id, error in outcome.failed.items():
         article_mark_failed(article_id=article_id, error=_error_text(error))
     return outcome
+
+
+def articles_process_waiting(*, article_ids: list[int], force: bool = False, on_done=None) -> Counter:
+    """Process articles in batches in this process, waiting (sleeping) for busy hosts: for commands, not
+    tasks. `on_done(count)` is called as articles are done; returns the count of each outcome."""
+    outcomes: Counter = Counter()
+    size = max(1, settings.INGEST_PROCESS_BATCH)
+    for start in range(0, len(article_ids), size):
+        waiting = list(article_ids[start : start + size])
+        while waiting:
+            outcome = articles_process(article_ids=waiting, force=force)
+            outcomes.update(processed=len(outcome.processed), failed=len(outcome.failed), gone=len(outcome.gone))
+            outcomes.update(outcome.skipped.values())
+            if on_done:
+                on_done(len(waiting) - len(outcome.busy))
+            waiting = [article_id for article_id in waiting if article_id in outcome.busy]
+            if waiting:
+                time.sleep(min(max(busy.retry_in for busy in outcome.busy.values()), 30))
+    return outcomes
 
 
 class _TooSlow(Exception):

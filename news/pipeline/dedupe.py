@@ -219,12 +219,8 @@ def fingerprint_article(article: Article, fprint: Fingerprint | None = None) -> 
     with transaction.atomic():
         # A queryset update: fingerprints are derived data, not an edit for the article's history.
         Article.objects.filter(pk=article.pk).update(content_hash=article.content_hash, simhash=article.simhash)
-        store_bands(article, fprint)
+        replace_bands([(article, fprint)])
     return fprint
-
-
-def store_bands(article: Article, fprint: Fingerprint) -> None:
-    replace_bands([(article, fprint)])
 
 
 def replace_bands(items: list[tuple[Article, Fingerprint]]) -> None:

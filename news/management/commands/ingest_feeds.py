@@ -1,6 +1,5 @@
 import time
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Q
 from django.utils import timezone
@@ -47,16 +46,8 @@ class Command(BaseCommand):
         for feed_id in tqdm(feed_ids, desc="Polling feeds", unit="feed", file=self.stderr):
             poll = self._retrying(lambda feed_id=feed_id: services.feed_poll(feed_id=feed_id))
             to_process += poll.to_process if poll else []
-        size = max(1, settings.INGEST_PROCESS_BATCH)
         with tqdm(total=len(to_process), desc="Processing articles", unit="article", file=self.stderr) as bar:
-            for start in range(0, len(to_process), size):
-                waiting = to_process[start : start + size]
-                while waiting:  # a failing article is marked failed and the batch goes on; a busy host waits
-                    outcome = services.articles_process(article_ids=waiting)
-                    bar.update(len(waiting) - len(outcome.busy))
-                    waiting = [article_id for article_id in waiting if article_id in outcome.busy]
-                    if waiting:
-                        time.sleep(min(max(busy.retry_in for busy in outcome.busy.values()), 30))
+            services.articles_process_waiting(article_ids=to_process, on_done=bar.update)
 
     @staticmethod
     def _retrying(call):

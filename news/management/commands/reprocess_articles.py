@@ -20,18 +20,21 @@ class Command(BaseCommand):
             articles = articles.filter(pk__in=ids)
         if failed:
             articles = articles.filter(processing_state=Article.ProcessingState.FAILED)
-        done = errors = 0
-        for article in tqdm(
-            articles.iterator(chunk_size=500), total=articles.count(), unit="article", file=self.stderr
-        ):
-            try:
-                if only == "mentions":
+        if only == "all":
+            ids = list(articles.values_list("pk", flat=True))
+            with tqdm(total=len(ids), unit="article", file=self.stderr) as bar:
+                outcomes = services.articles_process_waiting(article_ids=ids, force=True, on_done=bar.update)
+            done, errors = outcomes["processed"], outcomes["failed"]
+        else:
+            done = errors = 0
+            for article in tqdm(
+                articles.iterator(chunk_size=500), total=articles.count(), unit="article", file=self.stderr
+            ):
+                try:
                     mentions.detect_mentions(article)
                     suggest.suggest_for_article(article)
-                else:
-                    services.article_process(article_id=article.pk, force=True)
-                done += 1
-            except Exception as error:
-                services.article_mark_failed(article_id=article.pk, error=f"{type(error).__name__}: {error}")
-                errors += 1
+                    done += 1
+                except Exception as error:
+                    services.article_mark_failed(article_id=article.pk, error=f"{type(error).__name__}: {error}")
+                    errors += 1
         self.stdout.write(f"Reprocessed {done} article(s) ({only}); {errors} failed.")
