@@ -181,6 +181,8 @@ INGEST_MAX_ENTRIES = env.int("INGEST_MAX_ENTRIES", default=200)
 INGEST_PROCESS_BATCH = env.int("INGEST_PROCESS_BATCH", default=20)  # articles per processing task
 INGEST_MAX_URL_LENGTH = env.int("INGEST_MAX_URL_LENGTH", default=2000)
 INGEST_HOST_MIN_GAP = env.float("INGEST_HOST_MIN_GAP", default=2.0)
+# A host busy for at most this many seconds is waited for rather than retried later.
+INGEST_HOST_WAIT = env.float("INGEST_HOST_WAIT", default=0.5)
 INGEST_MIN_INTERVAL = env.int("INGEST_MIN_INTERVAL", default=600)
 INGEST_MAX_INTERVAL = env.int("INGEST_MAX_INTERVAL", default=86400)
 

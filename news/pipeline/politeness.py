@@ -141,18 +141,32 @@ def _gate() -> _RedisGate | _CacheGate:
 
 
 @contextmanager
-def host_slot(host: str) -> Iterator[None]:
-    """Hold host for one request; raise HostBusy at once if it is in use, too recently used, or deferred."""
+def host_slot(host: str, *, wait: float | None = None) -> Iterator[None]:
+    """Hold host for one request. A host in use, too recently used or deferred is waited for when it
+    frees up within `wait` seconds (INGEST_HOST_WAIT: another process's request takes moments, and
+    two pool processes can then share a host, one fetching while the other extracts); otherwise,
+    or once that time is spent, HostBusy is raised and the caller retries later."""
     gate, token = _gate(), uuid.uuid4().hex
-    wait = gate.claim(host, token)
-    if wait is None:
-        raise HostBusy(host, max(settings.INGEST_HOST_MIN_GAP, 1.0))
-    if wait > 0:
-        raise HostBusy(host, wait)
+    deadline = time.monotonic() + (settings.INGEST_HOST_WAIT if wait is None else wait)
+    pause = _FIRST_PAUSE
+    while (answer := gate.claim(host, token)) != 0:
+        left = deadline - time.monotonic()
+        if answer is None:  # another request is under way: look again soon, a little later each time
+            if left <= 0:
+                raise HostBusy(host, max(settings.INGEST_HOST_MIN_GAP, 1.0))
+            time.sleep(min(pause, left))
+            pause = min(2 * pause, _LONGEST_PAUSE)
+        elif answer > left:
+            raise HostBusy(host, answer)
+        else:
+            time.sleep(answer)
     try:
         yield
     finally:
         gate.push(host, time.time() + settings.INGEST_HOST_MIN_GAP, token)
+
+
+_FIRST_PAUSE, _LONGEST_PAUSE = 0.002, 0.05  # seconds between looks at a host in use
 
 
 def defer_host(host: str, seconds: float) -> None:

@@ -437,9 +437,63 @@ def host():
 
 
 def test_one_request_at_a_time_per_host(host):
-    with host_slot(host), pytest.raises(HostBusy) as busy, host_slot(host):
+    with host_slot(host), pytest.raises(HostBusy) as busy, host_slot(host, wait=0):
         pass
     assert busy.value.retry_in > 0
+
+
+def test_a_host_in_use_for_moments_is_waited_for(host, settings):
+    """Another process's request ends soon: wait for it (up to INGEST_HOST_WAIT) rather than retry later."""
+    settings.INGEST_HOST_MIN_GAP = 0
+    settings.INGEST_HOST_WAIT = 2.0
+    inside, order = threading.Event(), []
+
+    def hold():
+        with host_slot(host):
+            inside.set()
+            time.sleep(0.2)
+            order.append("first request done")
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    try:
+        assert inside.wait(5)
+        started = time.monotonic()
+        with host_slot(host):
+            order.append("second request")
+        waited = time.monotonic() - started
+    finally:
+        holder.join()
+    assert order == ["first request done", "second request"]
+    assert 0.1 < waited < 1.5
+
+
+def test_a_host_in_use_for_longer_than_the_wait_is_given_up(host, settings):
+    settings.INGEST_HOST_MIN_GAP = 0
+    with host_slot(host):
+        started = time.monotonic()
+        with pytest.raises(HostBusy), host_slot(host, wait=0.3):
+            pass
+        waited = time.monotonic() - started
+    assert 0.3 <= waited < 1.0
+
+
+def test_a_gap_ending_within_the_wait_is_slept_through_a_longer_one_is_not(host, settings):
+    settings.INGEST_HOST_MIN_GAP = 0.2
+    with host_slot(host):
+        pass
+    started = time.monotonic()
+    with host_slot(host, wait=1.0):  # the 0.2 s gap passes within the wait
+        entered = time.monotonic() - started
+    assert 0.1 < entered < 0.9
+    settings.INGEST_HOST_MIN_GAP = 30
+    with host_slot(host, wait=1.0):
+        pass
+    started = time.monotonic()
+    with pytest.raises(HostBusy) as busy, host_slot(host, wait=1.0):  # 30 s: refused at once, no sleeping
+        pass
+    assert time.monotonic() - started < 0.3
+    assert 29 < busy.value.retry_in <= 30
 
 
 def test_one_request_at_a_time_per_host_across_threads(host):
@@ -456,7 +510,7 @@ def test_one_request_at_a_time_per_host_across_threads(host):
     try:
         assert inside.wait(5)
         try:
-            with host_slot(host):
+            with host_slot(host, wait=0):
                 outcomes.append("entered")
         except HostBusy:
             outcomes.append("busy")
@@ -469,7 +523,7 @@ def test_one_request_at_a_time_per_host_across_threads(host):
 def test_the_minimum_gap_between_requests(host, settings):
     with host_slot(host):
         pass
-    with pytest.raises(HostBusy) as busy, host_slot(host):
+    with pytest.raises(HostBusy) as busy, host_slot(host, wait=0):
         pass
     assert 0 < busy.value.retry_in <= settings.INGEST_HOST_MIN_GAP
     time.sleep(busy.value.retry_in + 0.05)
@@ -480,7 +534,7 @@ def test_the_minimum_gap_between_requests(host, settings):
 def test_the_gap_counts_from_a_failed_request_too(host):
     with pytest.raises(ValueError), host_slot(host):
         raise ValueError("the fetch failed")
-    with pytest.raises(HostBusy), host_slot(host):
+    with pytest.raises(HostBusy), host_slot(host, wait=0):
         pass
 
 
@@ -498,7 +552,7 @@ def test_defer_host_honours_retry_after(host):
 def test_a_refused_slot_does_not_push_the_host_further_back(host, settings):
     settings.INGEST_HOST_MIN_GAP = 0
     defer_host(host, 0.2)
-    with pytest.raises(HostBusy), host_slot(host):
+    with pytest.raises(HostBusy), host_slot(host, wait=0):
         pass
     time.sleep(0.25)
     with host_slot(host):
@@ -544,5 +598,5 @@ def test_the_gate_lives_where_every_worker_sees_it(host, settings):
             assert other_process.get(politeness._key(host, "lock"))  # a separate client sees the claim
         else:
             assert cache.get(politeness._key(host, "lock"))
-    with pytest.raises(HostBusy), host_slot(host):  # and the gap after it
+    with pytest.raises(HostBusy), host_slot(host, wait=0):  # and the gap after it
         pass
