@@ -214,8 +214,10 @@ class FeedPoll(models.Model):
 class Mention(models.Model):
     """An actor named in an article: which alias matched, and where (offsets in the article's text)."""
 
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="mentions")
-    actor = models.ForeignKey("actors.Actor", on_delete=models.CASCADE, related_name="mentions")
+    # No index of their own: news_mention_unique_span leads with the article, news_mention_actor_idx with the
+    # actor (an index fewer to update for each of the ~20 mentions an article gets each time it is processed).
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="mentions", db_index=False)
+    actor = models.ForeignKey("actors.Actor", on_delete=models.CASCADE, related_name="mentions", db_index=False)
     alias = models.ForeignKey("actors.Alias", null=True, on_delete=models.SET_NULL, related_name="mentions")
     start = models.PositiveIntegerField()
     end = models.PositiveIntegerField()
@@ -235,7 +237,8 @@ class Mention(models.Model):
 class ArticleBand(models.Model):
     """One LSH band key of an article's MinHash signature; shared keys make near-duplicate candidates."""
 
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="bands")
+    # No index of its own: news_articleband_one_per_band leads with it.
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="bands", db_index=False)
     band = models.PositiveSmallIntegerField()
     key = models.BigIntegerField()
 
@@ -253,7 +256,9 @@ class ArticleBand(models.Model):
 class Suggestion(models.Model):
     """A scored suggestion that an article supports a record (a meeting, a proposal or a sticking point)."""
 
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="suggestions")
+    article = models.ForeignKey(  # no index of its own: news_suggestion_article_idx leads with it
+        Article, on_delete=models.CASCADE, related_name="suggestions", db_index=False
+    )
     content_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.CASCADE)
     object_id = models.PositiveBigIntegerField()
     record = GenericForeignKey("content_type", "object_id")

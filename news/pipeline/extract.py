@@ -7,8 +7,8 @@ from dataclasses import dataclass
 import nh3
 import py3langid
 import trafilatura
-from trafilatura import metadata
 from lxml.html import HtmlElement
+from trafilatura import metadata
 from trafilatura.settings import use_config
 
 from .urls import same_site

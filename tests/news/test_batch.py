@@ -197,3 +197,22 @@ def test_reprocessing_a_story_together_keeps_it_whole():
 
     services.articles_process(article_ids=[u2.pk, u1.pk], force=True)
     assert dict(Article.objects.values_list("pk", "story_id")) == {u1.pk: u1.pk, u2.pk: u1.pk, x.pk: u1.pk}
+
+
+@pytest.mark.parametrize(
+    "table,column",
+    [
+        ("news_mention", "article_id"),
+        ("news_mention", "actor_id"),
+        ("news_articleband", "article_id"),
+        ("news_suggestion", "article_id"),
+    ],
+)
+def test_the_rows_processing_replaces_carry_one_index_per_lookup_column(table, column):
+    """Each column is indexed once, as the first column of a composite; no single-column copy to update too."""
+    with connection.cursor() as cursor:
+        constraints = connection.introspection.get_constraints(cursor, table)
+    leading = [name for name, c in constraints.items() if (c["index"] or c["unique"]) and c["columns"][:1] == [column]]
+    alone = [name for name in leading if constraints[name]["columns"] == [column]]
+    assert leading, f"{table}.{column} must stay indexed"
+    assert not alone, f"{table}.{column} has a single-column index besides its composite: {alone}"
