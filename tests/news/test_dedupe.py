@@ -290,3 +290,13 @@ def test_assign_story_costs_the_same_queries_at_any_corpus_size(corpus, stored, 
         assert dedupe.assign_story(copy) == original
     with django_assert_num_queries(3):  # no candidate and no exact copy: no rows to read
         assert dedupe.assign_story(unrelated) == unrelated
+
+
+def test_the_fingerprint_hashes_shingles_exactly_as_shingles_does():
+    """Stored band keys depend on these values: the array path must give what the per-gram hash gives."""
+    text = "Negotiators in Doha said the truce talks would resume on Sunday, officials said. " * 8
+    fprint = dedupe.fingerprint(text)
+    expected = dedupe.shingles(text)
+    assert sorted(int(value) for value in fprint.shingles) == sorted(expected)
+    assert fprint.simhash == dedupe.simhash(expected)
+    assert fprint.keys == dedupe.band_keys(dedupe.signature(expected))
