@@ -40,7 +40,20 @@ def test_new_items_are_queued_in_batches(settings, django_capture_on_commit_call
     with django_capture_on_commit_callbacks() as queued:
         tasks.enqueue_processing([5, 6, 7, 8, 9])
     assert [callback.func for callback in queued] == [tasks.process_articles.delay] * 3
-    assert [callback.args[0] for callback in queued] == [[5, 6], [7, 8], [9]]
+    assert [callback.args[0] for callback in queued] == [[5], [6, 7], [8, 9]]
+
+
+@pytest.mark.parametrize(
+    "count,sizes", [(50, [16, 17, 17]), (40, [20, 20]), (41, [13, 14, 14]), (7, [7]), (1, [1]), (0, [])]
+)
+def test_batches_are_as_few_as_the_limit_allows_and_even(settings, django_capture_on_commit_callbacks, count, sizes):
+    settings.INGEST_PROCESS_BATCH = 20
+    ids = list(range(1, count + 1))
+    with django_capture_on_commit_callbacks() as queued:
+        tasks.enqueue_processing(ids)
+    batches = [callback.args[0] for callback in queued]
+    assert [len(batch) for batch in batches] == sizes
+    assert [article_id for batch in batches for article_id in batch] == ids  # every one once, in order
 
 
 def test_a_batch_processes_each_article_and_a_copy_joins_the_story_of_one_before_it(http_server):
