@@ -470,6 +470,34 @@ def page_server(directory: Path) -> Iterator[str]:
             process.stdout.close()
 
 
+@dataclass
+class MachineShare:
+    """What the machine's CPUs did while a `with machine_share() as share:` block ran (Linux /proc/stat):
+    `busy`, `idle` and `steal` (time the hypervisor gave to other VMs), as shares of all CPU time."""
+
+    busy: float = 0.0
+    idle: float = 0.0
+    steal: float = 0.0
+
+
+def _cpu_jiffies() -> list[int]:
+    try:
+        with open("/proc/stat", encoding="ascii") as stat:
+            return [int(value) for value in stat.readline().split()[1:9]]
+    except OSError:  # not Linux: nothing to report
+        return [0] * 8
+
+
+@contextmanager
+def machine_share() -> Iterator[MachineShare]:
+    share, before = MachineShare(), _cpu_jiffies()
+    yield share
+    spent = [after - start for after, start in zip(_cpu_jiffies(), before, strict=True)]
+    total = sum(spent) or 1
+    share.idle, share.steal = (spent[3] + spent[4]) / total, spent[7] / total
+    share.busy = 1 - share.idle - share.steal
+
+
 def median(values: list[float]) -> float:
     ordered = sorted(values)
     middle = len(ordered) // 2

@@ -81,18 +81,19 @@ def _seed(index: int) -> int:
 
 
 _SEEDS = np.array([_seed(i) for i in range(NUM_PERM)], dtype=np.uint64)[:, None]
-_BIT_POSITIONS = np.arange(64, dtype=np.uint64)
 
 
-def _keep_marks(match: re.Match[str]) -> str:
+def _keep_marks_char(char: str) -> str:
     # \w misses combining marks (Arabic harakat, Devanagari vowel signs): they belong to their word.
-    return match.group() if unicodedata.category(match.group())[0] == "M" else " "
+    return char if unicodedata.category(char)[0] == "M" else " "
 
 
 def normalise_text(text: str) -> str:
     """NFKC, case-folded, punctuation and symbols replaced by spaces, whitespace collapsed."""
     folded = unicodedata.normalize("NFKC", text).casefold()
-    return " ".join(_NOT_WORD.sub(_keep_marks, folded).split())
+    # The few distinct characters to replace are looked up once each, not at every occurrence.
+    table = {ord(char): _keep_marks_char(char) for char in set(_NOT_WORD.findall(folded))}
+    return " ".join(folded.translate(table).split())
 
 
 def _words_hash(words: list[str]) -> str:
@@ -153,11 +154,22 @@ def _mix(values: np.ndarray) -> np.ndarray:
     return values ^ (values >> _UINT64(31))
 
 
+def _mix_in_place(values: np.ndarray) -> np.ndarray:
+    """`_mix` without a temporary array per step (the signature's matrix is NUM_PERM x shingles)."""
+    values ^= values >> _UINT64(30)
+    values *= _UINT64(0xBF58476D1CE4E5B9)
+    values ^= values >> _UINT64(27)
+    values *= _UINT64(0x94D049BB133111EB)
+    values ^= values >> _UINT64(31)
+    return values
+
+
 def signature(shingle_set: set[int] | np.ndarray) -> np.ndarray:
     """MinHash signature: for each of NUM_PERM seeded hash functions, the minimum over the (distinct) shingles."""
     if not len(shingle_set):
         raise ValueError("A MinHash signature needs at least one shingle.")
-    return _mix(_as_array(shingle_set)[None, :] ^ _SEEDS).min(axis=1)
+    values = np.bitwise_xor.outer(_SEEDS[:, 0], _as_array(shingle_set))
+    return _mix_in_place(values).min(axis=1)
 
 
 def band_keys(sig: np.ndarray) -> list[int]:
@@ -183,7 +195,8 @@ def simhash(shingle_set: set[int] | np.ndarray) -> int:
     if not len(shingle_set):
         return 0
     values = _as_array(shingle_set)
-    ones = ((values[:, None] >> _BIT_POSITIONS) & _UINT64(1)).sum(axis=0)
+    # Each value's 64 bits, lowest first (its little-endian bytes, each unpacked lowest bit first), counted.
+    ones = np.unpackbits(values.astype("<u8").view(np.uint8).reshape(-1, 8), axis=1, bitorder="little").sum(axis=0)
     unsigned = sum(1 << int(bit) for bit in np.flatnonzero(ones * 2 > len(values)))
     return unsigned - (1 << 64) if unsigned >= 1 << 63 else unsigned
 
