@@ -478,13 +478,23 @@ def articles_process(*, article_ids: list[int], force: bool = False, stop_at: fl
     return outcome
 
 
+def batches(article_ids: list[int]) -> list[list[int]]:
+    """Articles in processing batches: as few as INGEST_PROCESS_BATCH allows, and even (50 articles make 16,
+    17 and 17, not 20, 20 and 10), so pool processes taking a poll's batches side by side finish together."""
+    size = max(1, settings.INGEST_PROCESS_BATCH)
+    count = -(-len(article_ids) // size)
+    return [
+        list(article_ids[len(article_ids) * number // count : len(article_ids) * (number + 1) // count])
+        for number in range(count)
+    ]
+
+
 def articles_process_waiting(*, article_ids: list[int], force: bool = False, on_done=None) -> Counter:
     """Process articles in batches in this process, waiting (sleeping) for busy hosts: for commands, not
     tasks. `on_done(count)` is called as articles are done; returns the count of each outcome."""
     outcomes: Counter = Counter()
-    size = max(1, settings.INGEST_PROCESS_BATCH)
-    for start in range(0, len(article_ids), size):
-        waiting = list(article_ids[start : start + size])
+    for batch in batches(article_ids):
+        waiting = batch
         while waiting:
             outcome = articles_process(article_ids=waiting, force=force)
             outcomes.update(processed=len(outcome.processed), failed=len(outcome.failed), gone=len(outcome.gone))

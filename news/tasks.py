@@ -32,14 +32,9 @@ def poll_due_feeds() -> int:
 
 
 def enqueue_processing(article_ids: list[int]) -> None:
-    """Queue new or changed articles for processing (after the commit), at most INGEST_PROCESS_BATCH to a task
-    and split evenly: 50 articles make batches of 17, 17 and 16, not 20, 20 and 10, so pool processes that
-    take a poll's batches side by side finish together instead of one waiting on the other's larger share."""
-    size = max(1, settings.INGEST_PROCESS_BATCH)
-    count = -(-len(article_ids) // size)  # as many tasks as full batches would need
-    for number in range(count):
-        start, end = len(article_ids) * number // count, len(article_ids) * (number + 1) // count
-        enqueue(process_articles, list(article_ids[start:end]))
+    """Queue new or changed articles for processing (after the commit), in `services.batches`."""
+    for batch in services.batches(article_ids):
+        enqueue(process_articles, batch)
 
 
 def _later(busy: HostBusy) -> float:

@@ -146,16 +146,13 @@ def shingles(text: str) -> set[int]:
 
 
 def _mix(values: np.ndarray) -> np.ndarray:
-    # SplitMix64's finaliser: a bijection on 64 bits with full avalanche (array arithmetic wraps silently).
-    values = values ^ (values >> _UINT64(30))
-    values = values * _UINT64(0xBF58476D1CE4E5B9)
-    values = values ^ (values >> _UINT64(27))
-    values = values * _UINT64(0x94D049BB133111EB)
-    return values ^ (values >> _UINT64(31))
+    """SplitMix64's finaliser on a copy of `values` (see `_mix_in_place`)."""
+    return _mix_in_place(values.copy())
 
 
 def _mix_in_place(values: np.ndarray) -> np.ndarray:
-    """`_mix` without a temporary array per step (the signature's matrix is NUM_PERM x shingles)."""
+    """SplitMix64's finaliser, in place: a bijection on 64 bits with full avalanche (uint64 arithmetic wraps).
+    In place, no temporary array per step: the signature's matrix is NUM_PERM x shingles."""
     values ^= values >> _UINT64(30)
     values *= _UINT64(0xBF58476D1CE4E5B9)
     values ^= values >> _UINT64(27)
