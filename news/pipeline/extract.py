@@ -45,9 +45,10 @@ def html_to_text(markup: str) -> str:
     return "\n".join(line.strip() for line in html_module.unescape(stripped).splitlines() if line.strip())
 
 
-# Characters read to guess the language: cost grows with it. On trafilatura's 195 annotated pages (many
-# languages), 400 characters agree with a guess from the whole text as often as 800 or 1,200 do (193 of 195).
-LANGUAGE_SAMPLE = 400
+# Characters read to guess the language: cost grows with it (py3langid: ~0.2 ms at 100, ~0.3 at 200, ~0.6 at
+# 400). On trafilatura's 195 annotated pages (many languages), the first 200 characters agree with a guess from
+# the whole text as often as 300, 400 or 800 do (193 of 195); 150 agree on 192, 100 on 189.
+LANGUAGE_SAMPLE = 200
 
 
 def detect_language(text: str) -> str:
