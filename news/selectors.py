@@ -1,5 +1,7 @@
 """Reads of the news record."""
 
+import datetime
+
 from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce, NullIf
 
@@ -16,3 +18,14 @@ def with_story_sources(queryset: QuerySet[Article]) -> QuerySet[Article]:
         .values("n")
     )
     return queryset.annotate(story_sources=Coalesce(Subquery(outlets, output_field=IntegerField()), 1))
+
+
+def articles_waiting_since(cutoff: datetime.datetime, *, limit: int) -> list[int]:
+    """Ids of articles still waiting to be processed that nothing has touched since `cutoff`, oldest first
+    (at most `limit`): their processing message was lost (a worker killed between the poll's commit and
+    the send, a broker down at that moment). Read from the partial index of unprocessed articles."""
+    return list(
+        Article.objects.filter(processing_state=Article.ProcessingState.NEW, updated_at__lt=cutoff)
+        .order_by("created_at", "id")
+        .values_list("id", flat=True)[:limit]
+    )

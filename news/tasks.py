@@ -1,5 +1,6 @@
 """Celery entry points of the ingestion: thin, taking ids, idempotent (acks_late redelivers after a crash)."""
 
+import datetime
 import logging
 import random
 import time
@@ -10,8 +11,9 @@ from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
-from . import services
+from . import selectors, services
 from .pipeline.politeness import HostBusy
 
 logger = logging.getLogger(__name__)
@@ -29,6 +31,22 @@ def poll_due_feeds() -> int:
     for feed_id in feed_ids:
         enqueue(poll_feed, feed_id)
     return len(feed_ids)
+
+
+@shared_task
+def requeue_waiting_articles() -> int:
+    """The processing sweep (beat): queue again the articles left waiting longer than INGEST_SWEEP_AFTER.
+
+    A poll stores its items and queues their processing after the commit; a worker killed between
+    the two, or a broker down at that moment, would leave them waiting for ever (a later poll sees
+    them unchanged). Queuing an article twice is harmless: processing skips what is done.
+    """
+    cutoff = timezone.now() - datetime.timedelta(seconds=settings.INGEST_SWEEP_AFTER)
+    article_ids = selectors.articles_waiting_since(cutoff, limit=settings.INGEST_SWEEP_LIMIT)
+    if article_ids:
+        logger.warning("articles left waiting, queued again", extra={"count": len(article_ids)})
+        enqueue_processing(article_ids)
+    return len(article_ids)
 
 
 def enqueue_processing(article_ids: list[int]) -> None:

@@ -1,9 +1,13 @@
 """The processing tasks, run in this process: batches, a failing article, a busy host, the time budget."""
 
+import datetime
+
 import pytest
 from celery.exceptions import SoftTimeLimitExceeded
+from django.utils import timezone
+from django_celery_beat.models import PeriodicTask
 
-from news import services, tasks
+from news import selectors, services, tasks
 from news.models import Article
 from news.pipeline.politeness import host_slot
 from tests.news import feeds
@@ -131,3 +135,47 @@ def test_time_running_out_while_a_batch_is_written_queues_it_again(
     Article.objects.filter(pk=ids[0]).update(processing_state=Article.ProcessingState.PROCESSED)
     assert tasks.process_articles(ids, attempt=tasks.MAX_BUSY_RETRIES) == {"failed": 1}
     assert states(ids) == ["processed", "failed"]
+
+
+def _left_waiting(ids: list[int], seconds: float) -> None:
+    """As if the poll that stored these articles had done so `seconds` ago."""
+    Article.objects.filter(pk__in=ids).update(updated_at=timezone.now() - datetime.timedelta(seconds=seconds))
+
+
+def test_the_sweep_queues_again_articles_whose_processing_message_was_lost(
+    http_server, settings, django_capture_on_commit_callbacks
+):
+    settings.INGEST_SWEEP_AFTER = 600
+    lost = stored(http_server, 4)  # stored by a poll whose processing messages never reached the broker
+    _left_waiting(lost[:3], 601)
+    Article.objects.filter(pk=lost[1]).update(processing_state=Article.ProcessingState.PROCESSED)
+    Article.objects.filter(pk=lost[2]).update(processing_state=Article.ProcessingState.FAILED)
+    with django_capture_on_commit_callbacks() as queued:
+        assert tasks.requeue_waiting_articles() == 1
+    # Only the one still waiting past the cutoff: not the processed, the failed or the recent one.
+    assert [(callback.func, callback.args) for callback in queued] == [(tasks.process_articles.delay, ([lost[0]],))]
+    assert tasks.process_articles(*queued[0].args) == {"processed": 1}
+    assert states(lost) == ["processed", "processed", "failed", "new"]
+    with django_capture_on_commit_callbacks() as queued:
+        assert tasks.requeue_waiting_articles() == 0  # done: nothing to queue again
+    assert queued == []
+
+
+def test_the_sweep_takes_the_oldest_first_and_at_most_its_limit(http_server, settings, django_assert_num_queries):
+    settings.INGEST_SWEEP_AFTER = 600
+    ids = stored(http_server, 5)
+    _left_waiting(ids, 3600)
+    cutoff = timezone.now() - datetime.timedelta(seconds=600)
+    with django_assert_num_queries(1):
+        assert selectors.articles_waiting_since(cutoff, limit=3) == ids[:3]
+    Article.objects.filter(pk=ids[0]).update(created_at=timezone.now())  # stored last, though untouched as long
+    assert selectors.articles_waiting_since(cutoff, limit=3) == ids[1:4]
+
+
+def test_the_sweep_runs_on_the_beat_schedule_in_the_ingestion_queue():
+    from tracker.celery import app
+
+    scheduled = PeriodicTask.objects.get(task="news.tasks.requeue_waiting_articles")
+    assert scheduled.enabled and scheduled.queue == "ingest"
+    assert scheduled.interval.every * {"seconds": 1, "minutes": 60}[scheduled.interval.period] <= 3600
+    assert "news.tasks.requeue_waiting_articles" in app.tasks

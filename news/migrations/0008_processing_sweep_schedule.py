@@ -1,0 +1,34 @@
+from django.db import migrations
+
+NAME = "Requeue articles left waiting"
+
+
+def create_schedule(apps, schema_editor):
+    interval_model = apps.get_model("django_celery_beat", "IntervalSchedule")
+    task_model = apps.get_model("django_celery_beat", "PeriodicTask")
+    every_ten_minutes, _ = interval_model.objects.get_or_create(every=600, period="seconds")
+    task_model.objects.get_or_create(
+        name=NAME,
+        defaults={
+            "task": "news.tasks.requeue_waiting_articles",
+            "interval": every_ten_minutes,
+            "queue": "ingest",
+            "description": (
+                "Queues again the articles still unprocessed INGEST_SWEEP_AFTER seconds after a poll stored "
+                "them (their processing message was lost). Edit the interval here."
+            ),
+        },
+    )
+
+
+def drop_schedule(apps, schema_editor):
+    apps.get_model("django_celery_beat", "PeriodicTask").objects.filter(name=NAME).delete()
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("news", "0007_drop_indexes_covered_by_composites"),
+        ("django_celery_beat", "0019_alter_periodictasks_options"),
+    ]
+
+    operations = [migrations.RunPython(create_schedule, drop_schedule)]
