@@ -2,7 +2,8 @@
 
 Each suggestion says why (reasons) so an editor can judge it in seconds. The
 cost per article is bounded: every lookup starts from the actors the article
-mentions (indexed) and is capped, whatever the size of the record.
+mentions (indexed) and is capped, whatever the size of the record. The batch's actor ids go into
+the queries with `any_of` (tracker/lookups.py): one array parameter, not a prepared value each.
 """
 
 import datetime
@@ -100,7 +101,7 @@ def _moment(article: Article) -> datetime.datetime:
 
 def _meeting_query(actor_ids: set[int], start: datetime.datetime, end: datetime.datetime, limit: int):
     return (
-        Meeting.objects.filter(starts_at__gte=start, starts_at__lte=end, participant_rows__actor_id__in=actor_ids)
+        Meeting.objects.filter(starts_at__gte=start, starts_at__lte=end, participant_rows__actor_id__any_of=actor_ids)
         .only("id", "starts_at")  # what scoring reads: DISTINCT over fewer, shorter columns
         .distinct()
         .prefetch_related("participant_rows")
@@ -111,9 +112,9 @@ def _meeting_query(actor_ids: set[int], start: datetime.datetime, end: datetime.
 def _proposal_query(actor_ids: set[int], limit: int):
     return (
         Proposal.objects.filter(
-            Q(proposer_id__in=actor_ids)
-            | Q(responses__actor_id__in=actor_ids)
-            | Q(track__track_actors__actor_id__in=actor_ids)
+            Q(proposer_id__any_of=actor_ids)
+            | Q(responses__actor_id__any_of=actor_ids)
+            | Q(track__track_actors__actor_id__any_of=actor_ids)
         )
         .only("id", "title", "summary", "proposer_id", "track_id")
         .distinct()
@@ -125,7 +126,7 @@ def _proposal_query(actor_ids: set[int], limit: int):
 def _point_query(actor_ids: set[int], limit: int):
     return (
         StickingPoint.objects.filter(
-            Q(positions__actor_id__in=actor_ids) | Q(track__track_actors__actor_id__in=actor_ids)
+            Q(positions__actor_id__any_of=actor_ids) | Q(track__track_actors__actor_id__any_of=actor_ids)
         )
         .only("id", "title", "description", "track_id")
         .distinct()
@@ -147,17 +148,18 @@ class _Pools:
         # The batch's actors each proposal and sticking point involves, besides a proposer.
         tracks = _pairs(
             TrackActor.objects.filter(
-                track_id__in={record.track_id for record in [*self.proposals, *self.points]}, actor_id__in=actors
+                track_id__any_of={record.track_id for record in [*self.proposals, *self.points]},
+                actor_id__any_of=actors,
             ).values_list("track_id", "actor_id")
         )
         responders = _pairs(
             Response.objects.filter(
-                proposal_id__in=[proposal.pk for proposal in self.proposals], actor_id__in=actors
+                proposal_id__any_of=[proposal.pk for proposal in self.proposals], actor_id__any_of=actors
             ).values_list("proposal_id", "actor_id")
         )
         holders = _pairs(
             Position.objects.filter(
-                sticking_point_id__in=[point.pk for point in self.points], actor_id__in=actors
+                sticking_point_id__any_of=[point.pk for point in self.points], actor_id__any_of=actors
             ).values_list("sticking_point_id", "actor_id")
         )
         self.proposal_actors = {

@@ -1,0 +1,33 @@
+"""`field__any_of=values`: membership in a list of values that are already what the column stores.
+
+Django's `__in` prepares each value through the field (and, across a relation, first checks whether
+each is a model instance): with the ~150 actor ids of a processing batch's suggestion queries that
+cost ~0.5 ms of Python per lookup, and a query carries several. `any_of` passes the values as they
+are (ints from our own queries, not user input) and writes `column = ANY(%s)` on PostgreSQL: one
+array parameter, the same SQL text for any length. Elsewhere (SQLite) `column IN (%s, ...)`.
+An empty list matches nothing, as `__in` does.
+"""
+
+from django.core.exceptions import EmptyResultSet
+from django.db.models import Field, ForeignObject, Lookup
+
+
+class AnyOf(Lookup):
+    lookup_name = "any_of"
+    prepare_rhs = False
+
+    def get_prep_lookup(self):
+        return list(self.rhs)
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        if not self.rhs:
+            raise EmptyResultSet
+        if connection.vendor == "postgresql":
+            return f"{lhs} = ANY(%s)", (*lhs_params, self.rhs)
+        return f"{lhs} IN ({', '.join(['%s'] * len(self.rhs))})", (*lhs_params, *self.rhs)
+
+
+# Relations keep lookups of their own (they do not inherit Field's): both are registered.
+Field.register_lookup(AnyOf)
+ForeignObject.register_lookup(AnyOf)
