@@ -5,8 +5,9 @@ that dies mid-request cannot block a host for good) and a "not before" time. Wit
 default cache in production and CI) they live in Redis and hold across every worker: claiming
 a slot is one Lua script, releasing it another, so a request costs two round trips. Without
 Redis (the embedded default) they live in Django's in-process cache (`cache.add` is the atomic
-claim) and hold within one process. Nothing here sleeps: a busy or deferred host raises
-HostBusy and the Celery task retries later.
+claim) and hold within one process. A host that frees up within INGEST_HOST_WAIT seconds
+(another process's request, a gap about to end) is waited for; a longer wait raises HostBusy
+and the Celery task retries later.
 
 Usage: ``with host_slot(host): result = fetch(url)``; on a 429 or 503 with Retry-After,
 ``defer_host(host, error.retry_after)``. Hold the slot around the fetch only, not the parsing.
