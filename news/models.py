@@ -122,6 +122,11 @@ class Article(TimeStampedModel):
     processing_state = models.CharField(max_length=16, choices=ProcessingState.choices, default=ProcessingState.NEW)
     processing_error = models.TextField(blank=True)
     processed_at = models.DateTimeField(null=True, blank=True)
+    # The processing sweep's bookkeeping (news.tasks.requeue_waiting_articles): when the article's processing
+    # was last queued (or, for a host that asked us to wait, when its retry is due), and how often the sweep
+    # had to queue it again.
+    queued_at = models.DateTimeField(null=True, blank=True, editable=False)
+    sweeps = models.PositiveSmallIntegerField(default=0, db_default=0, editable=False)
     relevance = models.FloatField(default=0.0)
     duplicate_of = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="duplicates"
@@ -132,7 +137,9 @@ class Article(TimeStampedModel):
     )
     reviewed_at = models.DateTimeField(null=True, blank=True)
     review_note = models.TextField(blank=True, help_text="Why it was rejected, or what it supports.")
-    history = HistoricalRecords(excluded_fields=["raw_html", "text", "content_html", "feed_content"])
+    history = HistoricalRecords(
+        excluded_fields=["raw_html", "text", "content_html", "feed_content", "queued_at", "sweeps"]
+    )
 
     class Meta:
         indexes = [

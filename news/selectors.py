@@ -2,7 +2,7 @@
 
 import datetime
 
-from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery, Value
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce, NullIf
 
 from .models import Article
@@ -21,11 +21,13 @@ def with_story_sources(queryset: QuerySet[Article]) -> QuerySet[Article]:
 
 
 def articles_waiting_since(cutoff: datetime.datetime, *, limit: int) -> list[int]:
-    """Ids of articles still waiting to be processed that nothing has touched since `cutoff`, oldest first
-    (at most `limit`): their processing message was lost (a worker killed between the poll's commit and
-    the send, a broker down at that moment). Read from the partial index of unprocessed articles."""
+    """Ids of articles still waiting to be processed whose processing was queued before `cutoff` (and not
+    queued again or due since), oldest first, at most `limit`: their message was lost, or their task died
+    past its time limit. Articles stored before the sweep's bookkeeping existed count from their last
+    change. Read from the partial index of unprocessed articles."""
     return list(
-        Article.objects.filter(processing_state=Article.ProcessingState.NEW, updated_at__lt=cutoff)
+        Article.objects.filter(processing_state=Article.ProcessingState.NEW)
+        .filter(Q(queued_at__lt=cutoff) | Q(queued_at__isnull=True, updated_at__lt=cutoff))
         .order_by("created_at", "id")
         .values_list("id", flat=True)[:limit]
     )

@@ -367,6 +367,7 @@ def _new_article(feed: Feed, entry: Entry, *, guid: str, link: str) -> Article:
         url=entry.link or link,
         canonical_url=link,
         publisher=feed.publisher or feed.title,
+        queued_at=timezone.now(),  # its processing is queued when the poll commits
         **_item_fields(entry),
     )
 
@@ -384,7 +385,11 @@ def _create_article(feed: Feed, entry: Entry, *, guid: str, link: str) -> Articl
 def _update_article(article: Article, entry: Entry) -> None:
     fields = _item_fields(entry)
     Article.objects.filter(pk=article.pk).update(
-        **fields, revision=F("revision") + 1, processing_state=Article.ProcessingState.NEW, updated_at=timezone.now()
+        **fields,
+        revision=F("revision") + 1,
+        processing_state=Article.ProcessingState.NEW,
+        updated_at=timezone.now(),
+        queued_at=timezone.now(),
     )
 
 
@@ -648,6 +653,32 @@ def article_mark_failed(*, article_id: int, error: str) -> None:
     Article.objects.filter(pk=article_id).update(
         processing_state=Article.ProcessingState.FAILED, processing_error=error[:2000]
     )
+
+
+def articles_mark_queued(*, article_ids: list[int], at: datetime.datetime | None = None) -> None:
+    """Record that these articles' processing is queued again, due at `at` (now by default; later for a
+    batch retried after a host's wait), so the sweep leaves them alone until well after that."""
+    Article.objects.filter(pk__in=article_ids, processing_state=Article.ProcessingState.NEW).update(
+        queued_at=at or timezone.now()
+    )
+
+
+def articles_sweep(*, article_ids: list[int]) -> tuple[list[int], int]:
+    """The sweep's write: of these articles left waiting, those already queued again INGEST_SWEEP_MAX times
+    are marked failed (a page that always outlasts the time limit, a host that never frees up); the others
+    are counted as swept and due now. Returns the ids to queue again and how many were marked failed."""
+    now = timezone.now()
+    with transaction.atomic():
+        waiting = Article.objects.filter(pk__in=article_ids, processing_state=Article.ProcessingState.NEW)
+        failed = waiting.filter(sweeps__gte=settings.INGEST_SWEEP_MAX).update(
+            processing_state=Article.ProcessingState.FAILED,
+            processing_error=(
+                f"Queued {settings.INGEST_SWEEP_MAX + 1} times and never processed; reprocess it to try again."
+            ),
+        )
+        requeued = list(waiting.order_by("created_at", "id").values_list("id", flat=True))
+        Article.objects.filter(pk__in=requeued).update(queued_at=now, sweeps=F("sweeps") + 1)
+    return requeued, failed
 
 
 def articles_mark_failed_if_new(*, article_ids: list[int], error: str) -> int:

@@ -34,19 +34,24 @@ def poll_due_feeds() -> int:
 
 
 @shared_task
-def requeue_waiting_articles() -> int:
-    """The processing sweep (beat): queue again the articles left waiting longer than INGEST_SWEEP_AFTER.
+def requeue_waiting_articles() -> dict[str, int]:
+    """The processing sweep (beat): queue again the articles whose processing was queued more than
+    INGEST_SWEEP_AFTER ago and has still not happened.
 
     A poll stores its items and queues their processing after the commit; a worker killed between
     the two, or a broker down at that moment, would leave them waiting for ever (a later poll sees
-    them unchanged). Queuing an article twice is harmless: processing skips what is done.
+    them unchanged), and so would a task killed at its hard time limit. A batch retried after a
+    host's wait counts from when that retry is due. After INGEST_SWEEP_MAX sweeps an article is
+    marked failed, with the reason. Queuing an article twice is harmless: processing skips what is done.
     """
     cutoff = timezone.now() - datetime.timedelta(seconds=settings.INGEST_SWEEP_AFTER)
-    article_ids = selectors.articles_waiting_since(cutoff, limit=settings.INGEST_SWEEP_LIMIT)
-    if article_ids:
-        logger.warning("articles left waiting, queued again", extra={"count": len(article_ids)})
-        enqueue_processing(article_ids)
-    return len(article_ids)
+    waiting = selectors.articles_waiting_since(cutoff, limit=settings.INGEST_SWEEP_LIMIT)
+    if not waiting:
+        return {}
+    requeued, failed = services.articles_sweep(article_ids=waiting)
+    logger.warning("articles left waiting", extra={"queued_again": len(requeued), "failed": failed})
+    enqueue_processing(requeued)
+    return {outcome: count for outcome, count in (("queued again", len(requeued)), ("failed", failed)) if count}
 
 
 def enqueue_processing(article_ids: list[int]) -> None:
@@ -96,7 +101,9 @@ def process_article(self, article_id: int, force: bool = False) -> str:
     if article_id in result.busy:
         if self.request.retries >= self.max_retries:
             return _stayed_busy(article_id, result.busy[article_id])
-        raise self.retry(countdown=_later(result.busy[article_id]))
+        wait = _later(result.busy[article_id])
+        services.articles_mark_queued(article_ids=[article_id], at=timezone.now() + datetime.timedelta(seconds=wait))
+        raise self.retry(countdown=wait)
     if article_id in result.skipped:
         return result.skipped[article_id]
     return "processed" if article_id in result.processed else "failed" if article_id in result.failed else "gone"
@@ -119,6 +126,7 @@ def process_articles(article_ids: list[int], attempt: int = 0) -> dict[str, int]
         if attempt >= MAX_BUSY_RETRIES:
             error = "Processing took longer than the time limit."
             return {"failed": services.articles_mark_failed_if_new(article_ids=article_ids, error=error)}
+        services.articles_mark_queued(article_ids=article_ids)
         enqueue(process_articles, list(article_ids), attempt + 1)
         return {"requeued": len(article_ids)}
     outcomes: Counter[str] = Counter(result.skipped.values())
@@ -126,6 +134,7 @@ def process_articles(article_ids: list[int], attempt: int = 0) -> dict[str, int]
     outcomes["failed"] += len(result.failed)
     outcomes["gone"] += len(result.gone)
     if result.not_started:
+        services.articles_mark_queued(article_ids=result.not_started)
         enqueue(process_articles, result.not_started, attempt)
         outcomes["requeued"] += len(result.not_started)
     waiting = [article_id for article_id in article_ids if article_id in result.busy]
@@ -134,6 +143,7 @@ def process_articles(article_ids: list[int], attempt: int = 0) -> dict[str, int]
             outcomes[_stayed_busy(article_id, result.busy[article_id])] += 1
     elif waiting:
         wait = max(_later(busy) for busy in result.busy.values())
+        services.articles_mark_queued(article_ids=waiting, at=timezone.now() + datetime.timedelta(seconds=wait))
         transaction.on_commit(partial(process_articles.apply_async, (waiting, attempt + 1), countdown=wait))
         outcomes["waiting"] += len(waiting)
     return {outcome: count for outcome, count in outcomes.items() if count}

@@ -3,9 +3,10 @@
 Django's `__in` prepares each value through the field (and, across a relation, first checks whether
 each is a model instance): with the ~150 actor ids of a processing batch's suggestion queries that
 cost ~0.5 ms of Python per lookup, and a query carries several. `any_of` passes the values as they
-are (ints from our own queries, not user input) and writes `column = ANY(%s)` on PostgreSQL: one
-array parameter, the same SQL text for any length. Elsewhere (SQLite) `column IN (%s, ...)`.
-An empty list matches nothing, as `__in` does.
+are and writes `column = ANY(%s)` on PostgreSQL: one array parameter (psycopg2 then writes it into
+the statement as `ARRAY[...]`). Elsewhere (SQLite) `column IN (%s, ...)`. An empty list matches
+nothing, as `__in` does. Unlike `__in` it takes no model instances, None or querysets: plain values
+(ints from our own queries), checked to be of one simple type.
 """
 
 from django.core.exceptions import EmptyResultSet
@@ -17,7 +18,10 @@ class AnyOf(Lookup):
     prepare_rhs = False
 
     def get_prep_lookup(self):
-        return list(self.rhs)
+        values = list(self.rhs)
+        if any(not isinstance(value, int | str) or isinstance(value, bool) for value in values):
+            raise TypeError(f"any_of takes plain ints or strings, not {values!r:.80}")
+        return values
 
     def as_sql(self, compiler, connection):
         lhs, lhs_params = self.process_lhs(compiler, connection)

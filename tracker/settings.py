@@ -186,11 +186,14 @@ INGEST_MAX_URL_LENGTH = env.int("INGEST_MAX_URL_LENGTH", default=2000)
 INGEST_HOST_MIN_GAP = env.float("INGEST_HOST_MIN_GAP", default=2.0)
 # A host busy for at most this many seconds is waited for rather than retried later.
 INGEST_HOST_WAIT = env.float("INGEST_HOST_WAIT", default=0.5)
-# The processing sweep queues again articles still unprocessed this many seconds after a poll stored or
-# updated them (their message was lost), at most INGEST_SWEEP_LIMIT a run. An hour: the broker's own
-# redelivery of an unacknowledged message (CELERY_VISIBILITY_TIMEOUT) comes first.
-INGEST_SWEEP_AFTER = env.int("INGEST_SWEEP_AFTER", default=3600)
+# The processing sweep (news.tasks.requeue_waiting_articles, every 10 minutes) queues again the articles
+# whose processing was queued this many seconds ago and has not happened, at most INGEST_SWEEP_LIMIT a run;
+# after INGEST_SWEEP_MAX sweeps an article is marked failed. Two hours: longer than the broker's own
+# redelivery of a message a dead worker held (CELERY_VISIBILITY_TIMEOUT, 1 h counted from its delivery,
+# which is after it was queued), so that redelivery normally comes first.
+INGEST_SWEEP_AFTER = env.int("INGEST_SWEEP_AFTER", default=7200)
 INGEST_SWEEP_LIMIT = env.int("INGEST_SWEEP_LIMIT", default=2000)
+INGEST_SWEEP_MAX = env.int("INGEST_SWEEP_MAX", default=3)
 INGEST_MIN_INTERVAL = env.int("INGEST_MIN_INTERVAL", default=600)
 INGEST_MAX_INTERVAL = env.int("INGEST_MAX_INTERVAL", default=86400)
 

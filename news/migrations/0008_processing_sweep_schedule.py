@@ -1,4 +1,5 @@
 from django.db import migrations
+from django.utils import timezone
 
 NAME = "Requeue articles left waiting"
 
@@ -18,6 +19,10 @@ def create_schedule(apps, schema_editor):
                 "them (their processing message was lost). Edit the interval here."
             ),
         },
+    )
+    # A running beat reloads its schedule only when this stamp changes (the model's signals do not run here).
+    apps.get_model("django_celery_beat", "PeriodicTasks").objects.update_or_create(
+        ident=1, defaults={"last_update": timezone.now()}
     )
 
 

@@ -137,9 +137,10 @@ def test_time_running_out_while_a_batch_is_written_queues_it_again(
     assert states(ids) == ["processed", "failed"]
 
 
-def _left_waiting(ids: list[int], seconds: float) -> None:
-    """As if the poll that stored these articles had done so `seconds` ago."""
-    Article.objects.filter(pk__in=ids).update(updated_at=timezone.now() - datetime.timedelta(seconds=seconds))
+def _queued_ago(ids: list[int], seconds: float) -> None:
+    """As if the poll that stored these articles (and queued their processing) had done so `seconds` ago."""
+    then = timezone.now() - datetime.timedelta(seconds=seconds)
+    Article.objects.filter(pk__in=ids).update(queued_at=then, updated_at=then)
 
 
 def test_the_sweep_queues_again_articles_whose_processing_message_was_lost(
@@ -147,29 +148,80 @@ def test_the_sweep_queues_again_articles_whose_processing_message_was_lost(
 ):
     settings.INGEST_SWEEP_AFTER = 600
     lost = stored(http_server, 4)  # stored by a poll whose processing messages never reached the broker
-    _left_waiting(lost[:3], 601)
+    assert all(Article.objects.filter(pk__in=lost).values_list("queued_at", flat=True))  # stamped when stored
+    _queued_ago(lost[:3], 601)
     Article.objects.filter(pk=lost[1]).update(processing_state=Article.ProcessingState.PROCESSED)
     Article.objects.filter(pk=lost[2]).update(processing_state=Article.ProcessingState.FAILED)
     with django_capture_on_commit_callbacks() as queued:
-        assert tasks.requeue_waiting_articles() == 1
+        assert tasks.requeue_waiting_articles() == {"queued again": 1}
     # Only the one still waiting past the cutoff: not the processed, the failed or the recent one.
     assert [(callback.func, callback.args) for callback in queued] == [(tasks.process_articles.delay, ([lost[0]],))]
+    swept = Article.objects.get(pk=lost[0])
+    assert swept.sweeps == 1 and timezone.now() - swept.queued_at < datetime.timedelta(seconds=60)
     assert tasks.process_articles(*queued[0].args) == {"processed": 1}
     assert states(lost) == ["processed", "processed", "failed", "new"]
     with django_capture_on_commit_callbacks() as queued:
-        assert tasks.requeue_waiting_articles() == 0  # done: nothing to queue again
+        assert tasks.requeue_waiting_articles() == {}  # done: nothing to queue again
     assert queued == []
 
 
-def test_the_sweep_takes_the_oldest_first_and_at_most_its_limit(http_server, settings, django_assert_num_queries):
+def test_a_swept_article_waits_a_full_period_before_the_next_sweep_and_fails_after_the_last(
+    http_server, settings, django_capture_on_commit_callbacks
+):
+    settings.INGEST_SWEEP_AFTER, settings.INGEST_SWEEP_MAX = 600, 2
+    (article_id,) = stored(http_server, 1)  # its task dies every time (say, past the hard time limit)
+    for sweep in (1, 2):
+        _queued_ago([article_id], 601)
+        with django_capture_on_commit_callbacks() as queued:
+            assert tasks.requeue_waiting_articles() == {"queued again": 1}
+            assert tasks.requeue_waiting_articles() == {}  # just swept: not again before a full period
+        assert len(queued) == 1 and Article.objects.get(pk=article_id).sweeps == sweep
+    _queued_ago([article_id], 601)
+    with django_capture_on_commit_callbacks() as queued:
+        assert tasks.requeue_waiting_articles() == {"failed": 1}
+    assert queued == []
+    article = Article.objects.get(pk=article_id)
+    assert article.processing_state == "failed"
+    assert article.processing_error == "Queued 3 times and never processed; reprocess it to try again."
+
+
+def test_a_batch_waiting_for_a_busy_host_is_not_swept_before_its_retry_is_due(
+    http_server, settings, django_capture_on_commit_callbacks
+):
     settings.INGEST_SWEEP_AFTER = 600
+    ids = stored(http_server, 2)
+    _queued_ago(ids, 3600)
+    with django_capture_on_commit_callbacks() as queued, host_slot("127.0.0.1"):
+        assert tasks.process_articles(ids) == {"waiting": 2}
+    countdown = queued[0].keywords["countdown"]
+    for article in Article.objects.filter(pk__in=ids):  # due when the retry is, not when first queued
+        assert article.queued_at - timezone.now() > datetime.timedelta(seconds=countdown - 5)
+    assert tasks.requeue_waiting_articles() == {}
+
+
+def test_the_sweep_takes_the_oldest_first_and_at_most_its_limit(
+    http_server, settings, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    settings.INGEST_SWEEP_AFTER, settings.INGEST_SWEEP_LIMIT = 600, 3
     ids = stored(http_server, 5)
-    _left_waiting(ids, 3600)
+    _queued_ago(ids, 3600)
     cutoff = timezone.now() - datetime.timedelta(seconds=600)
     with django_assert_num_queries(1):
         assert selectors.articles_waiting_since(cutoff, limit=3) == ids[:3]
-    Article.objects.filter(pk=ids[0]).update(created_at=timezone.now())  # stored last, though untouched as long
+    Article.objects.filter(pk=ids[0]).update(created_at=timezone.now())  # stored last, though queued as long ago
     assert selectors.articles_waiting_since(cutoff, limit=3) == ids[1:4]
+    with django_capture_on_commit_callbacks() as queued:
+        assert tasks.requeue_waiting_articles() == {"queued again": 3}
+    assert [callback.args[0] for callback in queued] == [ids[1:4]]
+
+
+def test_articles_stored_before_the_sweeps_bookkeeping_count_from_their_last_change(http_server, settings):
+    settings.INGEST_SWEEP_AFTER = 600
+    old, recent = stored(http_server, 2)
+    Article.objects.filter(pk__in=[old, recent]).update(queued_at=None)
+    Article.objects.filter(pk=old).update(updated_at=timezone.now() - datetime.timedelta(seconds=601))
+    cutoff = timezone.now() - datetime.timedelta(seconds=600)
+    assert selectors.articles_waiting_since(cutoff, limit=10) == [old]
 
 
 def test_the_sweep_runs_on_the_beat_schedule_in_the_ingestion_queue():

@@ -56,3 +56,11 @@ def test_the_values_go_as_one_parameter_on_postgresql_and_as_a_list_elsewhere(pr
     else:
         assert f"IN ({', '.join(['%s'] * len(actors))})" in sql
         assert params == tuple(actors)
+
+
+def test_model_instances_and_none_are_refused_rather_than_sent(proposals):
+    _, records = proposals
+    with pytest.raises(TypeError, match="plain ints or strings"):
+        list(Proposal.objects.filter(proposer__any_of=[records[0].proposer]))
+    with pytest.raises(TypeError, match="plain ints or strings"):
+        list(Proposal.objects.filter(proposer_id__any_of=[records[0].proposer_id, None]))
