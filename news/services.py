@@ -26,6 +26,7 @@ from simple_history.utils import bulk_create_with_history
 from negotiations.models import Citation
 from tracker.bulk import bulk_update
 
+from . import selectors
 from .models import Article, Feed, FeedPoll, Suggestion, Tombstone
 from .pipeline import dedupe, mentions, suggest
 from .pipeline.extract import extract_article, html_to_text, sanitise
@@ -390,6 +391,7 @@ def _update_article(article: Article, entry: Entry) -> None:
         processing_state=Article.ProcessingState.NEW,
         updated_at=timezone.now(),
         queued_at=timezone.now(),
+        sweeps=0,  # a new revision: the sweep counts afresh
     )
 
 
@@ -663,20 +665,26 @@ def articles_mark_queued(*, article_ids: list[int], at: datetime.datetime | None
     )
 
 
-def articles_sweep(*, article_ids: list[int]) -> tuple[list[int], int]:
-    """The sweep's write: of these articles left waiting, those already queued again INGEST_SWEEP_MAX times
-    are marked failed (a page that always outlasts the time limit, a host that never frees up); the others
-    are counted as swept and due now. Returns the ids to queue again and how many were marked failed."""
-    now = timezone.now()
+def articles_sweep(*, article_ids: list[int], cutoff: datetime.datetime) -> tuple[list[int], int]:
+    """The sweep's write, for the articles `selectors.articles_waiting_since(cutoff)` found: each one still
+    waiting since before `cutoff` is locked (one another sweep holds is skipped) and, when already queued
+    again INGEST_SWEEP_MAX times, marked failed (a page that always outlasts the time limit, a host that
+    never frees up); the others are counted as swept and due now. Returns the ids to queue again, oldest
+    first, and how many were marked failed."""
+    now, limit = timezone.now(), settings.INGEST_SWEEP_MAX
     with transaction.atomic():
-        waiting = Article.objects.filter(pk__in=article_ids, processing_state=Article.ProcessingState.NEW)
-        failed = waiting.filter(sweeps__gte=settings.INGEST_SWEEP_MAX).update(
-            processing_state=Article.ProcessingState.FAILED,
-            processing_error=(
-                f"Queued {settings.INGEST_SWEEP_MAX + 1} times and never processed; reprocess it to try again."
-            ),
+        rows = list(
+            selectors.waiting_since(cutoff)
+            .select_for_update(skip_locked=True)
+            .filter(pk__in=article_ids)
+            .order_by("created_at", "id")
+            .values_list("id", "sweeps")
         )
-        requeued = list(waiting.order_by("created_at", "id").values_list("id", flat=True))
+        requeued = [pk for pk, sweeps in rows if sweeps < limit]
+        failed = Article.objects.filter(pk__in=[pk for pk, sweeps in rows if sweeps >= limit]).update(
+            processing_state=Article.ProcessingState.FAILED,
+            processing_error=f"Queued {limit + 1} times and never processed; reprocess it to try again.",
+        )
         Article.objects.filter(pk__in=requeued).update(queued_at=now, sweeps=F("sweeps") + 1)
     return requeued, failed
 

@@ -48,7 +48,7 @@ def requeue_waiting_articles() -> dict[str, int]:
     waiting = selectors.articles_waiting_since(cutoff, limit=settings.INGEST_SWEEP_LIMIT)
     if not waiting:
         return {}
-    requeued, failed = services.articles_sweep(article_ids=waiting)
+    requeued, failed = services.articles_sweep(article_ids=waiting, cutoff=cutoff)
     logger.warning("articles left waiting", extra={"queued_again": len(requeued), "failed": failed})
     enqueue_processing(requeued)
     return {outcome: count for outcome, count in (("queued again", len(requeued)), ("failed", failed)) if count}

@@ -6,7 +6,7 @@ cost ~0.5 ms of Python per lookup, and a query carries several. `any_of` passes 
 are and writes `column = ANY(%s)` on PostgreSQL: one array parameter (psycopg2 then writes it into
 the statement as `ARRAY[...]`). Elsewhere (SQLite) `column IN (%s, ...)`. An empty list matches
 nothing, as `__in` does. Unlike `__in` it takes no model instances, None or querysets: plain values
-(ints from our own queries), checked to be of one simple type.
+(ints from our own queries), checked to be ints or strings.
 """
 
 from django.core.exceptions import EmptyResultSet

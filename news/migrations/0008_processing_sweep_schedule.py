@@ -20,14 +20,19 @@ def create_schedule(apps, schema_editor):
             ),
         },
     )
-    # A running beat reloads its schedule only when this stamp changes (the model's signals do not run here).
-    apps.get_model("django_celery_beat", "PeriodicTasks").objects.update_or_create(
-        ident=1, defaults={"last_update": timezone.now()}
-    )
+    _schedule_changed(apps)
 
 
 def drop_schedule(apps, schema_editor):
     apps.get_model("django_celery_beat", "PeriodicTask").objects.filter(name=NAME).delete()
+    _schedule_changed(apps)
+
+
+def _schedule_changed(apps):
+    # A running beat reloads its schedule only when this stamp changes (the model's signals do not run here).
+    apps.get_model("django_celery_beat", "PeriodicTasks").objects.update_or_create(
+        ident=1, defaults={"last_update": timezone.now()}
+    )
 
 
 class Migration(migrations.Migration):

@@ -79,12 +79,16 @@ def test_an_unchanged_body_is_not_reparsed_and_a_changed_item_is_updated(http_se
     http_server.route("/feed.xml", body=feeds.rss(items).encode())  # no validators: the server always sends 200
     feed, _ = services.feed_add(url=http_server.url("/feed.xml"))
     assert poll(feed).outcome == FeedPoll.Outcome.UNCHANGED
+    long_ago = timezone.now() - datetime.timedelta(days=1)
+    Article.objects.filter(guid="item-0").update(queued_at=long_ago, sweeps=2)  # the old revision was swept twice
     items[0]["description"] = "Correction: the meeting lasted ninety minutes."
     http_server.route("/feed.xml", body=feeds.rss(items).encode())
     changed = poll(feed)
     assert (changed.outcome, changed.new_count, changed.updated_count) == ("ok", 0, 1)
     article = Article.objects.get(guid="item-0")
     assert article.revision == 2 and "ninety minutes" in article.summary
+    # The new revision's processing is queued now, and the sweep counts afresh.
+    assert article.processing_state == "new" and article.queued_at > long_ago and article.sweeps == 0
     assert Article.objects.count() == 2
 
 

@@ -9,7 +9,7 @@ from django_celery_beat.models import PeriodicTask
 
 from news import selectors, services, tasks
 from news.models import Article
-from news.pipeline.politeness import host_slot
+from news.pipeline.politeness import defer_host, host_slot
 from tests.news import feeds
 from tests.news.test_processing import BODY, page
 
@@ -104,10 +104,12 @@ def test_a_host_busy_too_long_fails_its_articles(http_server):
 def test_a_batch_near_the_time_limit_queues_the_rest(http_server, settings, django_capture_on_commit_callbacks):
     settings.CELERY_TASK_SOFT_TIME_LIMIT = 0  # every article is over the budget but the first
     ids = stored(http_server, 3)
+    _queued_ago(ids, 3600)
     with django_capture_on_commit_callbacks() as queued:
         assert tasks.process_articles(ids) == {"processed": 1, "requeued": 2}
     assert states(ids) == ["processed", "new", "new"]
     assert [callback.args for callback in queued] == [(ids[1:], 0)]
+    assert selectors.articles_waiting_since(timezone.now() - datetime.timedelta(seconds=60), limit=10) == []
 
 
 def test_a_redelivered_batch_does_not_process_twice(http_server):
@@ -191,12 +193,25 @@ def test_a_batch_waiting_for_a_busy_host_is_not_swept_before_its_retry_is_due(
     settings.INGEST_SWEEP_AFTER = 600
     ids = stored(http_server, 2)
     _queued_ago(ids, 3600)
-    with django_capture_on_commit_callbacks() as queued, host_slot("127.0.0.1"):
+    defer_host("127.0.0.1", 3600)  # the site asked us to wait an hour (Retry-After)
+    with django_capture_on_commit_callbacks() as queued:
         assert tasks.process_articles(ids) == {"waiting": 2}
-    countdown = queued[0].keywords["countdown"]
+    assert queued[0].keywords["countdown"] >= 3600
     for article in Article.objects.filter(pk__in=ids):  # due when the retry is, not when first queued
-        assert article.queued_at - timezone.now() > datetime.timedelta(seconds=countdown - 5)
+        assert article.queued_at - timezone.now() > datetime.timedelta(seconds=3500)
     assert tasks.requeue_waiting_articles() == {}
+
+
+def test_the_sweep_leaves_an_article_queued_again_since_it_was_found(http_server, settings):
+    settings.INGEST_SWEEP_AFTER = 600
+    ids = stored(http_server, 2)
+    _queued_ago(ids, 3600)
+    cutoff = timezone.now() - datetime.timedelta(seconds=600)
+    found = selectors.articles_waiting_since(cutoff, limit=10)
+    assert found == ids
+    Article.objects.filter(pk=ids[0]).update(queued_at=timezone.now())  # a poll updated it meanwhile
+    assert services.articles_sweep(article_ids=found, cutoff=cutoff) == ([ids[1]], 0)
+    assert list(Article.objects.filter(pk__in=ids).order_by("pk").values_list("sweeps", flat=True)) == [0, 1]
 
 
 def test_the_sweep_takes_the_oldest_first_and_at_most_its_limit(
