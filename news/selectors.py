@@ -22,14 +22,11 @@ def with_story_sources(queryset: QuerySet[Article]) -> QuerySet[Article]:
 
 def waiting_since(cutoff: datetime.datetime) -> QuerySet[Article]:
     """Articles still waiting to be processed whose processing was queued before `cutoff` (and not queued
-    again or due since). Articles stored before the sweep's bookkeeping existed count from their last
-    change. The partial index of unprocessed articles holds them."""
-    return Article.objects.filter(processing_state=Article.ProcessingState.NEW).filter(
-        Q(queued_at__lt=cutoff) | Q(queued_at__isnull=True, updated_at__lt=cutoff)
+    again or due since), oldest first: their message was lost, or their task died past its time limit.
+    Articles stored before the sweep's bookkeeping existed count from their last change. The partial
+    index of unprocessed articles holds them."""
+    return (
+        Article.objects.filter(processing_state=Article.ProcessingState.NEW)
+        .filter(Q(queued_at__lt=cutoff) | Q(queued_at__isnull=True, updated_at__lt=cutoff))
+        .order_by("created_at", "id")
     )
-
-
-def articles_waiting_since(cutoff: datetime.datetime, *, limit: int) -> list[int]:
-    """Ids of the articles `waiting_since(cutoff)`, oldest first, at most `limit`: their message was lost, or
-    their task died past its time limit."""
-    return list(waiting_since(cutoff).order_by("created_at", "id").values_list("id", flat=True)[:limit])

@@ -657,33 +657,28 @@ def article_mark_failed(*, article_id: int, error: str) -> None:
     )
 
 
-def articles_mark_queued(*, article_ids: list[int], at: datetime.datetime | None = None) -> None:
-    """Record that these articles' processing is queued again, due at `at` (now by default; later for a
-    batch retried after a host's wait), so the sweep leaves them alone until well after that."""
+def articles_mark_queued(*, article_ids: list[int], due_in: float = 0) -> None:
+    """Record that these articles' processing is queued again, due in `due_in` seconds (a batch retried
+    after a host's wait), so the sweep leaves them alone until INGEST_SWEEP_AFTER after that."""
     Article.objects.filter(pk__in=article_ids, processing_state=Article.ProcessingState.NEW).update(
-        queued_at=at or timezone.now()
+        queued_at=timezone.now() + datetime.timedelta(seconds=due_in)
     )
 
 
-def articles_sweep(*, article_ids: list[int], cutoff: datetime.datetime) -> tuple[list[int], int]:
-    """The sweep's write, for the articles `selectors.articles_waiting_since(cutoff)` found: each one still
-    waiting since before `cutoff` is locked (one another sweep holds is skipped) and, when already queued
-    again INGEST_SWEEP_MAX times, marked failed (a page that always outlasts the time limit, a host that
-    never frees up); the others are counted as swept and due now. Returns the ids to queue again, oldest
-    first, and how many were marked failed."""
-    now, limit = timezone.now(), settings.INGEST_SWEEP_MAX
+def articles_sweep(*, cutoff: datetime.datetime, limit: int) -> tuple[list[int], int]:
+    """The sweep's write: the oldest `limit` articles `selectors.waiting_since(cutoff)`, locked (those another
+    sweep or a batch holds are skipped). Those already queued again INGEST_SWEEP_MAX times are marked failed
+    (a page that always outlasts the time limit, a host that never frees up); the others are counted as
+    swept and due now. Returns the ids to queue again, oldest first, and how many were marked failed."""
+    now, most = timezone.now(), settings.INGEST_SWEEP_MAX
     with transaction.atomic():
         rows = list(
-            selectors.waiting_since(cutoff)
-            .select_for_update(skip_locked=True)
-            .filter(pk__in=article_ids)
-            .order_by("created_at", "id")
-            .values_list("id", "sweeps")
+            selectors.waiting_since(cutoff).select_for_update(skip_locked=True).values_list("id", "sweeps")[:limit]
         )
-        requeued = [pk for pk, sweeps in rows if sweeps < limit]
-        failed = Article.objects.filter(pk__in=[pk for pk, sweeps in rows if sweeps >= limit]).update(
+        requeued = [pk for pk, sweeps in rows if sweeps < most]
+        failed = Article.objects.filter(pk__in=[pk for pk, sweeps in rows if sweeps >= most]).update(
             processing_state=Article.ProcessingState.FAILED,
-            processing_error=f"Queued {limit + 1} times and never processed; reprocess it to try again.",
+            processing_error=f"Queued {most + 1} times and never processed; reprocess it to try again.",
         )
         Article.objects.filter(pk__in=requeued).update(queued_at=now, sweeps=F("sweeps") + 1)
     return requeued, failed

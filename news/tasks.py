@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from . import selectors, services
+from . import services
 from .pipeline.politeness import HostBusy
 
 logger = logging.getLogger(__name__)
@@ -45,11 +45,9 @@ def requeue_waiting_articles() -> dict[str, int]:
     marked failed, with the reason. Queuing an article twice is harmless: processing skips what is done.
     """
     cutoff = timezone.now() - datetime.timedelta(seconds=settings.INGEST_SWEEP_AFTER)
-    waiting = selectors.articles_waiting_since(cutoff, limit=settings.INGEST_SWEEP_LIMIT)
-    if not waiting:
-        return {}
-    requeued, failed = services.articles_sweep(article_ids=waiting, cutoff=cutoff)
-    logger.warning("articles left waiting", extra={"queued_again": len(requeued), "failed": failed})
+    requeued, failed = services.articles_sweep(cutoff=cutoff, limit=settings.INGEST_SWEEP_LIMIT)
+    if requeued or failed:
+        logger.warning("articles left waiting", extra={"queued_again": len(requeued), "failed": failed})
     enqueue_processing(requeued)
     return {outcome: count for outcome, count in (("queued again", len(requeued)), ("failed", failed)) if count}
 
@@ -102,7 +100,7 @@ def process_article(self, article_id: int, force: bool = False) -> str:
         if self.request.retries >= self.max_retries:
             return _stayed_busy(article_id, result.busy[article_id])
         wait = _later(result.busy[article_id])
-        services.articles_mark_queued(article_ids=[article_id], at=timezone.now() + datetime.timedelta(seconds=wait))
+        services.articles_mark_queued(article_ids=[article_id], due_in=wait)
         raise self.retry(countdown=wait)
     if article_id in result.skipped:
         return result.skipped[article_id]
@@ -126,16 +124,14 @@ def process_articles(article_ids: list[int], attempt: int = 0) -> dict[str, int]
         if attempt >= MAX_BUSY_RETRIES:
             error = "Processing took longer than the time limit."
             return {"failed": services.articles_mark_failed_if_new(article_ids=article_ids, error=error)}
-        services.articles_mark_queued(article_ids=article_ids)
-        enqueue(process_articles, list(article_ids), attempt + 1)
+        _requeue(list(article_ids), attempt + 1)
         return {"requeued": len(article_ids)}
     outcomes: Counter[str] = Counter(result.skipped.values())
     outcomes["processed"] += len(result.processed)
     outcomes["failed"] += len(result.failed)
     outcomes["gone"] += len(result.gone)
     if result.not_started:
-        services.articles_mark_queued(article_ids=result.not_started)
-        enqueue(process_articles, result.not_started, attempt)
+        _requeue(result.not_started, attempt)
         outcomes["requeued"] += len(result.not_started)
     waiting = [article_id for article_id in article_ids if article_id in result.busy]
     if waiting and attempt >= MAX_BUSY_RETRIES:
@@ -143,7 +139,16 @@ def process_articles(article_ids: list[int], attempt: int = 0) -> dict[str, int]
             outcomes[_stayed_busy(article_id, result.busy[article_id])] += 1
     elif waiting:
         wait = max(_later(busy) for busy in result.busy.values())
-        services.articles_mark_queued(article_ids=waiting, at=timezone.now() + datetime.timedelta(seconds=wait))
-        transaction.on_commit(partial(process_articles.apply_async, (waiting, attempt + 1), countdown=wait))
+        _requeue(waiting, attempt + 1, wait=wait)
         outcomes["waiting"] += len(waiting)
     return {outcome: count for outcome, count in outcomes.items() if count}
+
+
+def _requeue(article_ids: list[int], attempt: int, *, wait: float = 0) -> None:
+    """Send a batch back to the queue (after the commit), due in `wait` seconds, and stamp its articles as
+    queued so the processing sweep leaves them alone."""
+    services.articles_mark_queued(article_ids=article_ids, due_in=wait)
+    if wait:
+        transaction.on_commit(partial(process_articles.apply_async, (article_ids, attempt), countdown=wait))
+    else:
+        enqueue(process_articles, article_ids, attempt)

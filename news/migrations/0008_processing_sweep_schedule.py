@@ -15,8 +15,8 @@ def create_schedule(apps, schema_editor):
             "interval": every_ten_minutes,
             "queue": "ingest",
             "description": (
-                "Queues again the articles still unprocessed INGEST_SWEEP_AFTER seconds after a poll stored "
-                "them (their processing message was lost). Edit the interval here."
+                "Queues again the articles whose processing was queued INGEST_SWEEP_AFTER seconds ago and "
+                "has not happened (its message was lost). Edit the interval here."
             ),
         },
     )

@@ -1,9 +1,11 @@
 """The processing tasks, run in this process: batches, a failing article, a busy host, the time budget."""
 
 import datetime
+import threading
 
 import pytest
 from celery.exceptions import SoftTimeLimitExceeded
+from django.db import connection, connections, transaction
 from django.utils import timezone
 from django_celery_beat.models import PeriodicTask
 
@@ -109,7 +111,7 @@ def test_a_batch_near_the_time_limit_queues_the_rest(http_server, settings, djan
         assert tasks.process_articles(ids) == {"processed": 1, "requeued": 2}
     assert states(ids) == ["processed", "new", "new"]
     assert [callback.args for callback in queued] == [(ids[1:], 0)]
-    assert selectors.articles_waiting_since(timezone.now() - datetime.timedelta(seconds=60), limit=10) == []
+    assert _waiting_since(60) == []
 
 
 def test_a_redelivered_batch_does_not_process_twice(http_server):
@@ -137,6 +139,12 @@ def test_time_running_out_while_a_batch_is_written_queues_it_again(
     Article.objects.filter(pk=ids[0]).update(processing_state=Article.ProcessingState.PROCESSED)
     assert tasks.process_articles(ids, attempt=tasks.MAX_BUSY_RETRIES) == {"failed": 1}
     assert states(ids) == ["processed", "failed"]
+
+
+def _waiting_since(seconds: float) -> list[int]:
+    """The ids the sweep would take, oldest first: waiting since more than `seconds` ago."""
+    cutoff = timezone.now() - datetime.timedelta(seconds=seconds)
+    return list(selectors.waiting_since(cutoff).values_list("id", flat=True))
 
 
 def _queued_ago(ids: list[int], seconds: float) -> None:
@@ -202,15 +210,33 @@ def test_a_batch_waiting_for_a_busy_host_is_not_swept_before_its_retry_is_due(
     assert tasks.requeue_waiting_articles() == {}
 
 
-def test_the_sweep_leaves_an_article_queued_again_since_it_was_found(http_server, settings):
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks between real transactions: PostgreSQL")
+@pytest.mark.django_db(transaction=True)
+def test_the_sweep_skips_an_article_another_transaction_holds(http_server, settings):
+    """Two sweeps at once (or a sweep and a batch writing) never both count or queue one article."""
     settings.INGEST_SWEEP_AFTER = 600
     ids = stored(http_server, 2)
     _queued_ago(ids, 3600)
-    cutoff = timezone.now() - datetime.timedelta(seconds=600)
-    found = selectors.articles_waiting_since(cutoff, limit=10)
-    assert found == ids
-    Article.objects.filter(pk=ids[0]).update(queued_at=timezone.now())  # a poll updated it meanwhile
-    assert services.articles_sweep(article_ids=found, cutoff=cutoff) == ([ids[1]], 0)
+    holding, release = threading.Event(), threading.Event()
+
+    def hold() -> None:
+        try:
+            with transaction.atomic():
+                Article.objects.select_for_update().get(pk=ids[0])
+                holding.set()
+                release.wait(10)
+        finally:
+            connections.close_all()
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    try:
+        assert holding.wait(10)
+        cutoff = timezone.now() - datetime.timedelta(seconds=600)
+        assert services.articles_sweep(cutoff=cutoff, limit=10) == ([ids[1]], 0)
+    finally:
+        release.set()
+        holder.join(10)
     assert list(Article.objects.filter(pk__in=ids).order_by("pk").values_list("sweeps", flat=True)) == [0, 1]
 
 
@@ -220,11 +246,14 @@ def test_the_sweep_takes_the_oldest_first_and_at_most_its_limit(
     settings.INGEST_SWEEP_AFTER, settings.INGEST_SWEEP_LIMIT = 600, 3
     ids = stored(http_server, 5)
     _queued_ago(ids, 3600)
-    cutoff = timezone.now() - datetime.timedelta(seconds=600)
-    with django_assert_num_queries(1):
-        assert selectors.articles_waiting_since(cutoff, limit=3) == ids[:3]
+    assert _waiting_since(600) == ids
     Article.objects.filter(pk=ids[0]).update(created_at=timezone.now())  # stored last, though queued as long ago
-    assert selectors.articles_waiting_since(cutoff, limit=3) == ids[1:4]
+    assert _waiting_since(600) == [*ids[1:], ids[0]]
+    with django_assert_num_queries(4):  # the locked read and the stamp (nothing to mark failed), in a savepoint
+        requeued, failed = services.articles_sweep(cutoff=timezone.now() - datetime.timedelta(seconds=600), limit=3)
+    assert (requeued, failed) == (ids[1:4], 0)
+    Article.objects.filter(pk__in=ids).update(sweeps=0)
+    _queued_ago(ids[1:4], 3600)
     with django_capture_on_commit_callbacks() as queued:
         assert tasks.requeue_waiting_articles() == {"queued again": 3}
     assert [callback.args[0] for callback in queued] == [ids[1:4]]
@@ -235,8 +264,7 @@ def test_articles_stored_before_the_sweeps_bookkeeping_count_from_their_last_cha
     old, recent = stored(http_server, 2)
     Article.objects.filter(pk__in=[old, recent]).update(queued_at=None)
     Article.objects.filter(pk=old).update(updated_at=timezone.now() - datetime.timedelta(seconds=601))
-    cutoff = timezone.now() - datetime.timedelta(seconds=600)
-    assert selectors.articles_waiting_since(cutoff, limit=10) == [old]
+    assert _waiting_since(600) == [old]
 
 
 def test_the_sweep_runs_on_the_beat_schedule_in_the_ingestion_queue():
