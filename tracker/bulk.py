@@ -1,4 +1,5 @@
-"""One UPDATE for many rows with different values, without Django's CASE WHEN per field and row."""
+"""Many rows in one statement without the ORM's per-row, per-value Python: one UPDATE for rows with different
+values (no CASE WHEN per field and row), one INSERT from arrays, and arrays passed as one parameter each."""
 
 from django.db import connections, router
 from django.db.models import CharField, Field, Model
@@ -10,6 +11,18 @@ def _cast_type(field: Field, connection) -> str:
     if isinstance(field, CharField):
         return connection.ops.cast_char_field_without_max_length
     return field.db_type(connection)
+
+
+def array_param(values) -> str | list:
+    """Values as one PostgreSQL array parameter. A list of ints (None for NULL) goes as the array's text
+    literal, ``'{1,2,NULL}'``: psycopg2 adapts a list element by element in Python (~2.7 µs an element, so
+    ~5 ms for the 1,920 values of a processing batch's band keys), and one join is ten times cheaper. The
+    literal is typed by the statement (``%s::bigint[]``, or ``column = ANY(%s)``). Any other list (strings,
+    bools, int subclasses such as enums) goes as the list, for psycopg2 to adapt and quote."""
+    values = list(values)
+    if all(type(value) is int or value is None for value in values):  # type(), not isinstance(): bool is an int
+        return "{" + ",".join("NULL" if value is None else str(value) for value in values) + "}"
+    return values
 
 
 def bulk_update(objects: list[Model], fields: list[str]) -> int:
@@ -50,8 +63,8 @@ def bulk_insert(model: type[Model], fields: list[str], rows: list[tuple]) -> Non
     """Insert rows given as tuples of `fields` values, without building a model instance per row.
 
     On PostgreSQL, one ``INSERT ... SELECT * FROM unnest(...)`` with an array per column (as
-    Django's own bulk_create sends), from plain values: for the 640 band keys of a batch of
-    articles, building the instances cost more than the insert. Elsewhere Django's
+    Django's own bulk_create sends; see `array_param`), from plain values: for the 640 band keys
+    of a batch of articles, building the instances cost more than the insert. Elsewhere Django's
     ``bulk_create``. Values must already be what the column stores (no field conversions run).
     """
     if not rows:
@@ -67,4 +80,4 @@ def bulk_insert(model: type[Model], fields: list[str], rows: list[tuple]) -> Non
     names = ", ".join(quote(field.column) for field in columns)
     sql = f"INSERT INTO {quote(meta.db_table)} ({names}) SELECT * FROM unnest({arrays})"  # noqa: S608
     with connection.cursor() as cursor:
-        cursor.execute(sql, [list(values) for values in zip(*rows, strict=True)])
+        cursor.execute(sql, [array_param(values) for values in zip(*rows, strict=True)])

@@ -3,14 +3,16 @@
 Django's `__in` prepares each value through the field (and, across a relation, first checks whether
 each is a model instance): with the ~150 actor ids of a processing batch's suggestion queries that
 cost ~0.5 ms of Python per lookup, and a query carries several. `any_of` passes the values as they
-are and writes `column = ANY(%s)` on PostgreSQL: one array parameter (psycopg2 then writes it into
-the statement as `ARRAY[...]`). Elsewhere (SQLite) `column IN (%s, ...)`. An empty list matches
+are and writes `column = ANY(%s)` on PostgreSQL: one array parameter (for ints, the array's text literal:
+see tracker.bulk.array_param). Elsewhere (SQLite) `column IN (%s, ...)`. An empty list matches
 nothing, as `__in` does. Unlike `__in` it takes no model instances, None or querysets: plain values
 (ints from our own queries), checked to be ints or strings.
 """
 
 from django.core.exceptions import EmptyResultSet
 from django.db.models import Field, ForeignObject, Lookup
+
+from .bulk import array_param
 
 
 class AnyOf(Lookup):
@@ -28,7 +30,7 @@ class AnyOf(Lookup):
         if not self.rhs:
             raise EmptyResultSet
         if connection.vendor == "postgresql":
-            return f"{lhs} = ANY(%s)", (*lhs_params, self.rhs)
+            return f"{lhs} = ANY(%s)", (*lhs_params, array_param(self.rhs))
         return f"{lhs} IN ({', '.join(['%s'] * len(self.rhs))})", (*lhs_params, *self.rhs)
 
 

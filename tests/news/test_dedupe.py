@@ -1,13 +1,17 @@
 """Content hashes, near-duplicate clustering into stories, and independent sources per story."""
 
 import random
+from dataclasses import replace
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from bench.ingest.dedupe_bench import TOPICS, BandIndex, Corpus, render
 from news.models import ArticleBand
 from news.pipeline import dedupe
 from tests.factories import ArticleFactory, FeedFactory
+from tracker.bulk import bulk_insert
 
 LEAD = (
     "Negotiators from both delegations met again in Doha on Tuesday, mediators said, as talks on a phased "
@@ -300,3 +304,24 @@ def test_the_fingerprint_hashes_shingles_exactly_as_shingles_does():
     assert sorted(int(value) for value in fprint.shingles) == sorted(expected)
     assert fprint.simhash == dedupe.simhash(expected)
     assert fprint.keys == dedupe.band_keys(dedupe.signature(expected))
+
+
+@pytest.mark.django_db
+def test_candidates_rank_by_bands_shared_then_newest_without_the_article_itself(monkeypatch):
+    """The band-key lookup, the same on PostgreSQL (keys as four arrays) and SQLite (a VALUES list)."""
+    keys = [(-(2**63)) + band for band in range(dedupe.BANDS)]  # the extremes of a bigint, too
+    one_band, three_bands, also_one, itself, other = ArticleFactory.create_batch(5)
+    stored = {one_band: [0], three_bands: [1, 2, 3], also_one: [5], itself: range(dedupe.BANDS), other: []}
+    rows = [(article.pk, band, keys[band]) for article, bands in stored.items() for band in bands]
+    rows.append((other.pk, 4, keys[4] + 1))  # the same band, another key: no match
+    rows.append((other.pk, 6, keys[7]))  # the key of another band: no match
+    bulk_insert(ArticleBand, ["article", "band", "key"], rows)
+    base = dedupe.fingerprint(render(["word"] * dedupe.MIN_WORDS))
+    items = [(itself, replace(base, keys=keys)), (ArticleFactory.build(), replace(base, keys=[7] * dedupe.BANDS))]
+    with CaptureQueriesContext(connection) as captured:
+        found = dedupe._candidate_ids(items)
+    assert found == [[three_bands.pk, also_one.pk, one_band.pk], []]
+    if connection.vendor == "postgresql":
+        assert "unnest(" in captured[0]["sql"]
+    monkeypatch.setattr(dedupe, "MAX_CANDIDATES", 2)
+    assert dedupe._candidate_ids(items)[0] == [three_bands.pk, also_one.pk]

@@ -52,7 +52,7 @@ def test_the_values_go_as_one_parameter_on_postgresql_and_as_a_list_elsewhere(pr
     sql, params = Proposal.objects.filter(proposer_id__any_of=actors).query.sql_with_params()
     if connection.vendor == "postgresql":
         assert "= ANY(%s)" in sql
-        assert params == (actors,)
+        assert params == ("{" + ",".join(map(str, actors)) + "}",)  # ints: the array's text literal
     else:
         assert f"IN ({', '.join(['%s'] * len(actors))})" in sql
         assert params == tuple(actors)
@@ -64,3 +64,10 @@ def test_model_instances_and_none_are_refused_rather_than_sent(proposals):
         list(Proposal.objects.filter(proposer__any_of=[records[0].proposer]))
     with pytest.raises(TypeError, match="plain ints or strings"):
         list(Proposal.objects.filter(proposer_id__any_of=[records[0].proposer_id, None]))
+
+
+def test_strings_go_as_a_list_and_match_as_in_does(proposals):
+    _, records = proposals
+    titles = [records[0].title, "no such title", 'it\'s "quoted", {braced}, back\\slash']
+    found = set(Proposal.objects.filter(title__any_of=titles).values_list("pk", flat=True))
+    assert found == set(Proposal.objects.filter(title__in=titles).values_list("pk", flat=True)) == {records[0].pk}
