@@ -21,10 +21,10 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history
 
 from negotiations.models import Citation
 from tracker.bulk import bulk_update
+from tracker.history import bulk_create_with_history
 
 from . import selectors
 from .models import Article, Feed, FeedPoll, Suggestion, Tombstone

@@ -1,7 +1,12 @@
 """Every core record keeps an audit history that the admin shows and can revert."""
 
+import datetime
+
 import pytest
 from django.apps import apps
+from django.db import connection
+from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from negotiations.models import Meeting
@@ -71,3 +76,62 @@ def test_a_viewer_sees_history_but_cannot_revert(client_for):
     assert client.post(revert_url, data).status_code == 403
     meeting.refresh_from_db()
     assert meeting.title != "Hijacked"
+
+
+def _new_articles(feed, prefix: str) -> list:
+    from news.models import Article
+
+    return [
+        Article(
+            feed=feed,
+            guid=f"{prefix}-{number}",
+            url=f"http://127.0.0.1:9/{prefix}/{number}",
+            canonical_url=f"http://127.0.0.1:9/{prefix}/{number}",
+            title=f"Talks resume, round {number}",
+            author="Desk" if number else "",
+            published_at=None if number else datetime.datetime(2025, 10, 9, 12, 0, tzinfo=datetime.UTC),
+            summary="<p>Mediators met again.</p>",
+            entry_hash="e" * 64,
+        )
+        for number in range(3)
+    ]
+
+
+@pytest.mark.parametrize("as_user", [False, True], ids=["in a task", "in a request"])
+def test_bulk_create_with_history_writes_what_simple_historys_own_writes(as_user, role_users):
+    """tracker.history.bulk_create_with_history, the same rows as simple_history.utils' function it replaces."""
+    from simple_history.models import HistoricalRecords
+    from simple_history.utils import bulk_create_with_history as theirs
+
+    from news.models import Article
+    from tracker.history import bulk_create_with_history as ours
+
+    feed = f.FeedFactory()
+    request = RequestFactory().post("/")
+    request.user = role_users["editor"]
+    if as_user:
+        HistoricalRecords.context.request = request
+    try:
+        with CaptureQueriesContext(connection) as captured:
+            mine = ours(_new_articles(feed, "ours"), Article)
+        reference = theirs(_new_articles(feed, "theirs"), Article)
+    finally:
+        if as_user:
+            del HistoricalRecords.context.request
+    assert len(captured) == 2  # the articles, then their history rows
+    assert all(article.pk for article in mine)
+
+    def rows(articles):
+        history = Article.history.filter(id__in=[a.pk for a in articles]).order_by("id")
+        values = list(history.values())
+        assert len(values) == len(articles)
+        for row in values:
+            assert row.pop("history_date") is not None
+            for name in ("history_id", "id", "guid", "url", "canonical_url", "created_at", "updated_at"):
+                row.pop(name)
+        return values
+
+    assert rows(mine) == rows(reference)
+    assert {row.history_user_id for row in Article.history.filter(id__in=[a.pk for a in mine])} == {
+        request.user.pk if as_user else None
+    }
