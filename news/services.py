@@ -384,13 +384,13 @@ def _create_article(feed: Feed, entry: Entry, *, guid: str, link: str) -> Articl
 
 
 def _update_article(article: Article, entry: Entry) -> None:
-    fields = _item_fields(entry)
+    fields, now = _item_fields(entry), timezone.now()
     Article.objects.filter(pk=article.pk).update(
         **fields,
         revision=F("revision") + 1,
         processing_state=Article.ProcessingState.NEW,
-        updated_at=timezone.now(),
-        queued_at=timezone.now(),
+        updated_at=now,
+        queued_at=now,
         sweeps=0,  # a new revision: the sweep counts afresh
     )
 

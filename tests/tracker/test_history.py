@@ -8,10 +8,14 @@ from django.db import connection
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from simple_history.models import HistoricalRecords
+from simple_history.utils import bulk_create_with_history as theirs
 
 from negotiations.models import Meeting
+from news.models import Article
 from tests import factories as f
 from tests.admin_forms import change_form_data
+from tracker.history import bulk_create_with_history as ours
 
 pytestmark = pytest.mark.django_db
 
@@ -78,9 +82,7 @@ def test_a_viewer_sees_history_but_cannot_revert(client_for):
     assert meeting.title != "Hijacked"
 
 
-def _new_articles(feed, prefix: str) -> list:
-    from news.models import Article
-
+def _new_articles(feed, prefix: str) -> list[Article]:
     return [
         Article(
             feed=feed,
@@ -100,12 +102,6 @@ def _new_articles(feed, prefix: str) -> list:
 @pytest.mark.parametrize("as_user", [False, True], ids=["in a task", "in a request"])
 def test_bulk_create_with_history_writes_what_simple_historys_own_writes(as_user, role_users):
     """tracker.history.bulk_create_with_history, the same rows as simple_history.utils' function it replaces."""
-    from simple_history.models import HistoricalRecords
-    from simple_history.utils import bulk_create_with_history as theirs
-
-    from news.models import Article
-    from tracker.history import bulk_create_with_history as ours
-
     feed = f.FeedFactory()
     request = RequestFactory().post("/")
     request.user = role_users["editor"]
