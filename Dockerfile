@@ -4,7 +4,8 @@ ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1
 WORKDIR /app
 
 COPY requirements.txt .
-RUN pip install --no-cache-dir -r requirements.txt
+# The runtime lock alone: every package pinned, transitive ones too, checked against its hashes.
+RUN pip install --no-cache-dir --require-hashes -r requirements.txt
 
 COPY . .
 # Static files are collected into the image and served by whitenoise.

@@ -1,4 +1,5 @@
-# Shared by scripts/run and scripts/test: a project-local virtualenv with the pinned packages.
+# Shared by scripts/run and scripts/test: a project-local virtualenv installed from a lock
+# (requirements.txt: runtime; requirements-dev.txt: runtime + tests), every package pinned with its hashes.
 set -euo pipefail
 
 ensure_venv() {
@@ -11,7 +12,7 @@ ensure_venv() {
   # Reinstall only when a requirements file changed since the last install.
   if [ ! -f "$stamp" ] || [ -n "$(find requirements*.txt -newer "$stamp" 2>/dev/null)" ]; then
     .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip
-    .venv/bin/python -m pip install --quiet --disable-pip-version-check -r "$requirements"
+    .venv/bin/python -m pip install --quiet --disable-pip-version-check --require-hashes -r "$requirements"
     touch "$stamp"
   fi
   export PATH="$PWD/.venv/bin:$PATH"
