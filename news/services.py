@@ -665,6 +665,12 @@ def articles_mark_queued(*, article_ids: list[int], due_in: float = 0) -> None:
     )
 
 
+def articles_mark_unsent(*, article_ids: list[int]) -> None:
+    """These articles' processing could not be queued (the broker was unreachable): make them due for the
+    processing sweep's next run rather than INGEST_SWEEP_AFTER from now."""
+    articles_mark_queued(article_ids=article_ids, due_in=-settings.INGEST_SWEEP_AFTER)
+
+
 def articles_sweep(*, cutoff: datetime.datetime, limit: int) -> tuple[list[int], int]:
     """The sweep's write: the oldest `limit` articles `selectors.waiting_since(cutoff)`, locked (those another
     sweep or a batch holds are skipped). Those already queued again INGEST_SWEEP_MAX times are marked failed

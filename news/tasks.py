@@ -10,8 +10,9 @@ from functools import partial
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
-from django.db import transaction
 from django.utils import timezone
+
+from tracker.queue import send_on_commit
 
 from . import services
 from .pipeline.politeness import HostBusy
@@ -20,8 +21,9 @@ logger = logging.getLogger(__name__)
 
 
 def enqueue(task, *args) -> None:
-    """Send a task once the current transaction commits (at once outside one)."""
-    transaction.on_commit(partial(task.delay, *args))
+    """Send a task once the current transaction commits (at once outside one). If the broker cannot take
+    it, the write stands and the work is left to its recovery: a feed's poll to the next beat tick."""
+    send_on_commit(task, *args)
 
 
 @shared_task
@@ -52,10 +54,17 @@ def requeue_waiting_articles() -> dict[str, int]:
     return {outcome: count for outcome, count in (("queued again", len(requeued)), ("failed", failed)) if count}
 
 
-def enqueue_processing(article_ids: list[int]) -> None:
-    """Queue new or changed articles for processing (after the commit), in `services.batches`."""
+def enqueue_processing(article_ids: list[int], attempt: int = 0, *, wait: float = 0) -> None:
+    """Queue new or changed articles for processing (after the commit), in `services.batches`, due in `wait`
+    seconds. A batch the broker cannot take is left to the processing sweep, due at its next run."""
     for batch in services.batches(article_ids):
-        enqueue(process_articles, batch)
+        send_on_commit(
+            process_articles,
+            batch,
+            attempt,
+            countdown=wait or None,
+            on_failure=partial(services.articles_mark_unsent, article_ids=batch),
+        )
 
 
 def _later(busy: HostBusy) -> float:
@@ -148,7 +157,4 @@ def _requeue(article_ids: list[int], attempt: int, *, wait: float = 0) -> None:
     """Send a batch back to the queue (after the commit), due in `wait` seconds, and stamp its articles as
     queued so the processing sweep leaves them alone."""
     services.articles_mark_queued(article_ids=article_ids, due_in=wait)
-    if wait:
-        transaction.on_commit(partial(process_articles.apply_async, (article_ids, attempt), countdown=wait))
-    else:
-        enqueue(process_articles, article_ids, attempt)
+    enqueue_processing(article_ids, attempt, wait=wait)

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "tracker.middleware.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -57,6 +58,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "tracker.middleware.DeferredWorkMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
@@ -160,6 +162,9 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_DEFAULT_QUEUE = "celery"
 CELERY_TASK_ROUTES = {"news.tasks.*": {"queue": "ingest"}}
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# Stray writes to stdout/stderr (a crash's traceback) stay as they are: redirected into the JSON logs,
+# each write() would be a log line of its own, a traceback one line per character.
+CELERY_WORKER_REDIRECT_STDOUTS = False
 # Celery's Django fixup closes the database connection around every task unless this is set (it then
 # closes it every 2 x this many tasks); tracker/celery.py applies CONN_MAX_AGE and health checks instead.
 CELERY_DB_REUSE_MAX = 1000
@@ -291,7 +296,7 @@ SPECTACULAR_SETTINGS = {
 }
 CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=[])
 CORS_URLS_REGEX = r"^/api/.*$"
-CORS_EXPOSE_HEADERS = ["Retry-After"]
+CORS_EXPOSE_HEADERS = ["Retry-After", "Deferred-Work"]
 
 # Audit history: who changed what, kept for every core record.
 SIMPLE_HISTORY_REVERT_DISABLED = False

@@ -3,10 +3,12 @@ from django.http import HttpRequest, JsonResponse
 from django.views import defaults
 
 API_PREFIX = "/api/"
+HEALTH_PATH = "/healthz"
 
 
 def healthz(request: HttpRequest) -> JsonResponse:
-    """Liveness and database reachability, for the container health check."""
+    """Liveness and database reachability, for the container health check (answered by
+    tracker.middleware.HealthCheckMiddleware whatever the Host header)."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok"})

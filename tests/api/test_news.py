@@ -50,7 +50,7 @@ def test_an_editor_adds_a_feed_by_url_with_one_request_to_the_site(
     # The new items are queued for processing, in one batch, once the request's transaction commits.
     articles = sorted(Article.objects.values_list("pk", flat=True))
     assert [sorted(callback.args[0]) for callback in queued] == [articles]
-    assert all(callback.func == tasks.process_articles.delay for callback in queued)
+    assert all(callback.task == tasks.process_articles for callback in queued)
 
 
 def test_a_feed_can_be_added_paused_with_its_own_interval(editor, http_server):
@@ -95,7 +95,7 @@ def test_poll_now_queues_a_poll(editor, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks() as queued:
         response = editor.post(reverse("api:feed-poll", args=[feed.pk]))
     assert response.status_code == status.HTTP_202_ACCEPTED
-    assert [(callback.func, callback.args) for callback in queued] == [(tasks.poll_feed.delay, (feed.pk,))]
+    assert [(callback.task, callback.args) for callback in queued] == [(tasks.poll_feed, (feed.pk,))]
 
 
 @pytest.fixture

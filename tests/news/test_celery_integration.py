@@ -25,6 +25,7 @@ from django_celery_beat.models import IntervalSchedule, PeriodicTask
 from news.models import Article, Feed, Mention
 from tests import factories as f
 from tests.news import feeds
+from tests.services import PrivateRedis
 
 ROOT = Path(__file__).resolve().parents[2]
 REDIS_URL = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/15"
@@ -272,3 +273,73 @@ def test_the_embedded_broker_needs_no_server(http_server, celery_env, tmp_path):
         wait_for(lambda: Article.objects.get(pk=article.pk).processing_state == "processed", 60, running, "the worker")
     finally:
         running.stop_all()
+
+
+@pytest.fixture
+def private_redis(tmp_path):
+    server = PrivateRedis(tmp_path)
+    server.start()
+    yield server
+    server.stop()
+
+
+def use_broker(env: dict, url: str) -> None:
+    from tracker.celery import app
+
+    app.conf.broker_url = url
+    reset_connections(app)
+    env.update(REDIS_URL=url, CELERY_BROKER_URL=url)
+
+
+def test_a_feed_added_while_the_broker_is_down_is_saved_and_processed_once_it_is_back(
+    http_server, processes, private_redis, client_for, settings
+):
+    """Adding a feed commits the feed and its items, then sends their processing: with the broker down, the
+    API still answers 201 (saying the work is deferred), and the processing sweep sends the work once the
+    broker is back."""
+    hamas = f.ActorFactory(name="Hamas", slug="hamas")
+    hamas.aliases.create(name="Hamas", language="en")
+    entries = [{"guid": str(i), "title": f"Round {i}", "link": article_page(http_server, f"/a/{i}")} for i in (1, 2)]
+    http_server.route("/feed.xml", body=feeds.rss(entries).encode())
+    use_broker(processes.env, private_redis.url)
+    private_redis.stop()
+
+    response = client_for("editor").post(
+        reverse("api:feed-list"), {"url": http_server.url("/feed.xml")}, content_type="application/json"
+    )
+    assert response.status_code == 201, response.content
+    assert response["Deferred-Work"] == "news.tasks.process_articles"
+    assert response.json()["article_count"] == 2
+    articles = Article.objects.all()
+    assert [a.processing_state for a in articles] == ["new", "new"]
+    # Due for the sweep's next run, not INGEST_SWEEP_AFTER from now.
+    due = timezone.now() - datetime.timedelta(seconds=settings.INGEST_SWEEP_AFTER)
+    assert all(a.queued_at <= due for a in articles)
+
+    private_redis.start()
+    from news.tasks import requeue_waiting_articles
+
+    use_broker(processes.env, private_redis.url)
+    assert requeue_waiting_articles() == {"queued again": 2}  # what beat's next sweep does
+    assert private_redis.queue_length("ingest") == 1
+    processes.worker()
+    wait_for(lambda: Article.objects.filter(processing_state="processed").count() == 2, 60, processes, "processing")
+    assert Mention.objects.filter(actor=hamas).exists()
+
+
+def test_an_admin_poll_while_the_broker_is_down_warns_and_leaves_the_feed_to_its_schedule(
+    http_server, processes, private_redis, client_for
+):
+    feed = f.FeedFactory(url=http_server.url("/feed.xml"))
+    use_broker(processes.env, private_redis.url)
+    private_redis.stop()
+    editor = client_for("editor")
+    response = editor.post(
+        reverse("admin:news_feed_changelist"),
+        {"action": "poll_now", "_selected_action": [feed.pk]},
+        follow=True,
+    )
+    assert response.status_code == 200
+    shown = [str(message) for message in response.context["messages"]]
+    assert any("task queue could not be reached" in message for message in shown), shown
+    assert response.redirect_chain and response.redirect_chain[0][1] == 302

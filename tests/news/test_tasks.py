@@ -45,7 +45,7 @@ def test_new_items_are_queued_in_batches(settings, django_capture_on_commit_call
     settings.INGEST_PROCESS_BATCH = 2
     with django_capture_on_commit_callbacks() as queued:
         tasks.enqueue_processing([5, 6, 7, 8, 9])
-    assert [callback.func for callback in queued] == [tasks.process_articles.delay] * 3
+    assert [callback.task for callback in queued] == [tasks.process_articles] * 3
     assert [callback.args[0] for callback in queued] == [[5], [6, 7], [8, 9]]
 
 
@@ -92,8 +92,8 @@ def test_articles_of_a_busy_host_wait_in_a_batch_of_their_own(http_server, djang
     assert outcome == {"waiting": 2, "processed": 1}  # the feed carried the third: no request needed
     assert states([*fetched, *inline]) == ["new", "new", "processed"]
     (retry,) = queued
-    assert retry.func == tasks.process_articles.apply_async
-    assert retry.args == ((fetched, 1),) and retry.keywords["countdown"] >= 1
+    assert retry.task == tasks.process_articles
+    assert retry.args == (fetched, 1) and retry.countdown >= 1
 
 
 def test_a_host_busy_too_long_fails_its_articles(http_server):
@@ -165,7 +165,7 @@ def test_the_sweep_queues_again_articles_whose_processing_message_was_lost(
     with django_capture_on_commit_callbacks() as queued:
         assert tasks.requeue_waiting_articles() == {"queued again": 1}
     # Only the one still waiting past the cutoff: not the processed, the failed or the recent one.
-    assert [(callback.func, callback.args) for callback in queued] == [(tasks.process_articles.delay, ([lost[0]],))]
+    assert [(callback.task, callback.args) for callback in queued] == [(tasks.process_articles, ([lost[0]], 0))]
     swept = Article.objects.get(pk=lost[0])
     assert swept.sweeps == 1 and timezone.now() - swept.queued_at < datetime.timedelta(seconds=60)
     assert tasks.process_articles(*queued[0].args) == {"processed": 1}
@@ -204,7 +204,7 @@ def test_a_batch_waiting_for_a_busy_host_is_not_swept_before_its_retry_is_due(
     defer_host("127.0.0.1", 3600)  # the site asked us to wait an hour (Retry-After)
     with django_capture_on_commit_callbacks() as queued:
         assert tasks.process_articles(ids) == {"waiting": 2}
-    assert queued[0].keywords["countdown"] >= 3600
+    assert queued[0].countdown >= 3600
     for article in Article.objects.filter(pk__in=ids):  # due when the retry is, not when first queued
         assert article.queued_at - timezone.now() > datetime.timedelta(seconds=3500)
     assert tasks.requeue_waiting_articles() == {}

@@ -65,6 +65,14 @@ def test_health_endpoint_reaches_the_database(client):
     assert response.json() == {"status": "ok"}
 
 
+@pytest.mark.django_db
+def test_health_endpoint_answers_whatever_the_host_header(client, settings):
+    """The container health check calls 127.0.0.1:8000/healthz; the operator's ALLOWED_HOSTS name the site."""
+    settings.ALLOWED_HOSTS = ["tracker.example.org"]
+    assert client.get("/healthz", HTTP_HOST="127.0.0.1:8000").json() == {"status": "ok"}
+    assert client.get("/api/v1/", HTTP_HOST="127.0.0.1:8000").status_code == 400  # everything else is checked
+
+
 def test_database_follows_database_url():
     url = os.environ.get("DATABASE_URL", "")
     expected = "postgresql" if url.startswith("postgres") else "sqlite"
