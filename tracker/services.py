@@ -20,3 +20,8 @@ def user_set_role(*, username: str, role: str, password: str | None = None):
     user.save()
     user.groups.set([Group.objects.get(name=role)])
     return user
+
+
+def user_set_password(*, user, password: str) -> None:
+    user.set_password(password)
+    user.save(update_fields=["password"])

@@ -122,6 +122,10 @@ STORAGES = {
 
 LOGIN_URL = "admin:login"
 
+# The demo logins' passwords (manage.py create_demo_users, run by scripts/run): generated once, shown on
+# every start. Local demos only; kept out of git.
+DEMO_LOGINS_FILE = env.str("DEMO_LOGINS_FILE", default=str(BASE_DIR / ".demo-logins.json"))
+
 # Caches and Celery: Redis when REDIS_URL is set, in-process otherwise.
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:

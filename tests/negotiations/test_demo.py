@@ -133,15 +133,33 @@ def test_reloading_restores_edited_values_without_adding_rows(loaded):
     assert {model: model.objects.count() for model in DEMO_MODELS} == counts
 
 
-def test_load_demo_command_prints_a_one_line_summary_and_writes_nothing_the_second_time():
-    first, second = io.StringIO(), io.StringIO()
+def test_load_demo_command_prints_a_one_line_summary_and_leaves_a_record_with_data_alone():
+    first, second, reset = io.StringIO(), io.StringIO(), io.StringIO()
     call_command("load_demo", stdout=first)
-    call_command("load_demo", stdout=second)
-
     assert len(first.getvalue().strip().splitlines()) == 1
     assert f"{Meeting.objects.count()} meetings" in first.getvalue()
-    assert "(0 rows written)" in second.getvalue()
-    assert first.getvalue().split(" (")[0] == second.getvalue().split(" (")[0]
+
+    # A user's edit, then scripts/run starting again: the demo is not loaded over it.
+    meeting = Meeting.objects.order_by("pk").first()
+    Meeting.objects.filter(pk=meeting.pk).update(location="Edited by an analyst")
+    before = snapshot()
+    call_command("load_demo", stdout=second)
+    assert "Demo data not loaded" in second.getvalue() and "--reset" in second.getvalue()
+    assert snapshot() == before
+    assert Meeting.objects.get(pk=meeting.pk).location == "Edited by an analyst"
+
+    # Asked for explicitly, the reset writes the demo record back, and only that one.
+    call_command("load_demo", "--reset", stdout=reset)
+    assert "(1 rows written)" in reset.getvalue()
+    assert Meeting.objects.get(pk=meeting.pk).location == meeting.location
+
+
+def test_load_demo_command_loads_nothing_into_a_record_that_has_actors_of_its_own():
+    Actor.objects.create(name="Someone", slug="someone", kind=Actor.Kind.PERSON)
+    out = io.StringIO()
+    call_command("load_demo", stdout=out)
+    assert "1 actor(s) and 0 track(s)" in out.getvalue()
+    assert not Meeting.objects.exists() and Actor.objects.count() == 1
 
 
 def test_every_record_has_a_citation_to_its_seed(loaded):

@@ -6,12 +6,13 @@ import re
 from pathlib import Path
 
 import pytest
-from django.contrib.auth import authenticate
+from django.contrib.auth import authenticate, get_user_model
 from django.core.management import call_command
 from django.db import connection
 from django.urls import reverse
 
 from tracker.roles import ROLES
+from tracker.services import user_set_password
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -44,7 +45,8 @@ def test_run_script_serves_on_port_8000_unless_port_is_set():
 
 
 @pytest.mark.django_db
-def test_demo_users_get_one_login_per_role_with_working_printed_passwords():
+def test_demo_users_get_one_login_per_role_with_working_printed_passwords(settings, tmp_path):
+    settings.DEMO_LOGINS_FILE = str(tmp_path / "logins.json")
     out = io.StringIO()
     call_command("create_demo_users", stdout=out)
     printed = dict(re.findall(r"username: (\S+)\s+password: (\S+)", out.getvalue()))
@@ -53,9 +55,20 @@ def test_demo_users_get_one_login_per_role_with_working_printed_passwords():
         user = authenticate(username=username, password=password)
         assert user is not None and user.is_staff
         assert list(user.groups.values_list("name", flat=True)) == [username]
-    # A second run resets the passwords rather than duplicating users.
-    call_command("create_demo_users", stdout=io.StringIO())
-    assert authenticate(username="viewer", password=printed["viewer"]) is None
+    # A second run (scripts/run starting again) shows the same logins and changes no user.
+    again = io.StringIO()
+    call_command("create_demo_users", stdout=again)
+    assert dict(re.findall(r"username: (\S+)\s+password: (\S+)", again.getvalue())) == printed
+    # A password its user changed is not shown (nor reset); --reset-passwords renews them all.
+    user_set_password(user=get_user_model().objects.get(username="viewer"), password="chosen-by-the-viewer-1")
+    shown = io.StringIO()
+    call_command("create_demo_users", stdout=shown)
+    assert "viewer         username: viewer         password: (changed since it was created)" in shown.getvalue()
+    assert authenticate(username="viewer", password="chosen-by-the-viewer-1") is not None
+    call_command("create_demo_users", "--reset-passwords", stdout=(renewed := io.StringIO()))
+    fresh = dict(re.findall(r"username: (\S+)\s+password: (\S+)", renewed.getvalue()))
+    assert set(fresh) == set(ROLES) and fresh["analyst"] != printed["analyst"]
+    assert authenticate(username="analyst", password=fresh["analyst"]) is not None
 
 
 @pytest.mark.django_db
