@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME, ActionForm
+from django.db import transaction
 from django.db.models import Prefetch
 from django.forms.models import BaseInlineFormSet
 from django.template.response import TemplateResponse
@@ -14,9 +15,13 @@ from .models import Article, Feed, FeedPoll, Mention, Suggestion, Tombstone
 
 
 class FeedAddForm(forms.ModelForm):
-    """Adding a feed fetches it once: the same response validates it and brings its first items."""
+    """Adding a feed fetches it once: the same response validates it and brings its first items.
+
+    The fetch happens before the admin opens its transaction (FeedAdmin.changeform_view); the form is
+    given its outcome as `fetched` (a FeedPreview, or the FeedError that says why the feed is unusable)."""
 
     url = forms.URLField(max_length=2000, assume_scheme="https")
+    fetched: services.FeedPreview | services.FeedError | None = None
 
     class Meta:
         model = Feed
@@ -25,10 +30,11 @@ class FeedAddForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("url") and not self.errors:
-            try:
-                self.preview = services.feed_preview(url=cleaned["url"])
-            except services.FeedError as error:
-                raise forms.ValidationError(str(error)) from error
+            if isinstance(self.fetched, services.FeedError):
+                raise forms.ValidationError(str(self.fetched))
+            if self.fetched is None:
+                raise forms.ValidationError("The feed could not be fetched; try again.")
+            self.preview = self.fetched
         return cleaned
 
 
@@ -103,9 +109,34 @@ class FeedAdmin(RecordAdmin):
             return f"failing ×{feed.consecutive_errors}: {feed.last_error[:80]}"
         return "ok" if feed.last_success_at else "not polled yet"
 
+    def get_urls(self):
+        """The add view runs outside ATOMIC_REQUESTS' transaction, so its fetch holds none open."""
+        urls = super().get_urls()
+        add = f"{self.opts.app_label}_{self.opts.model_name}_add"
+        for pattern in urls:
+            if getattr(pattern, "name", None) == add:
+                transaction.non_atomic_requests(pattern.callback)
+        return urls
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        if object_id is None and request.method == "POST":
+            request.feed_fetched = self._fetch(request.POST.get("url", ""))  # before the admin's transaction
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    @staticmethod
+    def _fetch(url: str) -> services.FeedPreview | services.FeedError | None:
+        try:
+            url = FeedAddForm.base_fields["url"].clean(url)
+        except forms.ValidationError:
+            return None  # the form reports the field's own error
+        try:
+            return services.feed_preview(url=url)
+        except services.FeedError as error:
+            return error
+
     def get_form(self, request, obj=None, change=False, **kwargs):
         if obj is None:
-            kwargs["form"] = FeedAddForm
+            kwargs["form"] = type("FeedAddForm", (FeedAddForm,), {"fetched": getattr(request, "feed_fetched", None)})
         return super().get_form(request, obj, change=change, **kwargs)
 
     def get_fields(self, request, obj=None):

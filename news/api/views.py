@@ -1,3 +1,5 @@
+from django.db import transaction
+from django.utils.decorators import method_decorator
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -11,6 +13,7 @@ from tracker.api.views import RecordViewSet, SyncedListMixin
 from . import filters, selectors, serializers, services
 
 
+@method_decorator(transaction.non_atomic_requests, name="dispatch")
 class FeedViewSet(RecordViewSet):
     """News feeds polled by the ingestion, with their health.
 
@@ -26,6 +29,16 @@ class FeedViewSet(RecordViewSet):
     @property
     def input_serializer_class(self):
         return serializers.FeedCreateSerializer if self.action == "create" else serializers.FeedUpdateSerializer
+
+    def dispatch(self, request, *args, **kwargs):
+        """Every request in one transaction, as ATOMIC_REQUESTS gives the other views, except adding a feed:
+        its fetch of the site must not hold a transaction open (the service writes in one of its own).
+        Called inside a caller's transaction all the same (a test case), it takes a savepoint, so that its
+        failure rolls back its own work only."""
+        if request.method == "POST" and "pk" not in kwargs and not transaction.get_connection().in_atomic_block:
+            return super().dispatch(request, *args, **kwargs)
+        with transaction.atomic():
+            return super().dispatch(request, *args, **kwargs)
 
     def get_queryset(self):
         return selectors.feeds_for_api()
