@@ -1,7 +1,6 @@
 from django.contrib import admin
 from django.db.models import Count
 
-from negotiations.admin_inlines import CitationInline
 from tracker.admin_tools import PreloadingTabularInline, RecordAdmin
 
 from .models import Actor, Affiliation, Alias, ExternalIdentifier
@@ -34,7 +33,7 @@ class ActorAdmin(RecordAdmin):
     search_fields = ("name", "slug", "aliases__normalized", "identifiers__value")
     prepopulated_fields = {"slug": ("name",)}
     autocomplete_fields = ("country",)
-    inlines = (AliasInline, IdentifierInline, AffiliationInline, CitationInline)
+    inlines = (AliasInline, IdentifierInline, AffiliationInline)  # and the citations (negotiations/admin.py)
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(alias_count=Count("aliases", distinct=True))

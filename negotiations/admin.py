@@ -6,7 +6,7 @@ from django.db.models import Count, Prefetch, Sum
 from django.utils import timezone
 from django.utils.html import format_html_join
 
-from tracker.admin_tools import PreloadingStackedInline, PreloadingTabularInline, RecordAdmin
+from tracker.admin_tools import PreloadingStackedInline, PreloadingTabularInline, RecordAdmin, add_inline
 
 from . import selectors, services
 from .admin_inlines import CitationInline
@@ -45,6 +45,10 @@ class TrackActorInline(PreloadingTabularInline):
 class PhaseInline(PreloadingStackedInline):
     model = Phase
     fields = (("sequence", "name", "status"), ("starts_on", "ends_on", "deadline"), "opening_conditions")
+
+
+# An actor's page lists its citations too; actors/ knows no other app, so the inline is added from here.
+add_inline("actors.Actor", CitationInline)
 
 
 @admin.register(Track)

@@ -1,15 +1,14 @@
+"""Feeds and tombstones in the admin. The articles' admin is the review queue: review/admin.py."""
+
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME, ActionForm
 from django.db import transaction
-from django.db.models import Prefetch
 from django.forms.models import BaseInlineFormSet
-from django.template.response import TemplateResponse
 
 from tracker.admin_tools import RecordAdmin
 
-from . import selectors, services, tasks
-from .models import Article, Feed, FeedPoll, Mention, Suggestion, Tombstone
+from . import services, tasks
+from .models import Feed, FeedPoll, Tombstone
 
 # Feeds ----------------------------------------------------------------------
 
@@ -162,178 +161,7 @@ class FeedAdmin(RecordAdmin):
         messages.info(request, f"{summary.new} item(s) found; they are being processed for review.")
 
 
-# Articles -------------------------------------------------------------------
-
-
-class MentionInline(admin.TabularInline):
-    model = Mention
-    fields = ("actor", "matched_text", "start", "end")
-    readonly_fields = fields
-    extra = 0
-    max_num = 0
-    can_delete = False
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("actor", "article").order_by("start")
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-
-class SuggestionInline(admin.TabularInline):
-    model = Suggestion
-    fields = ("record_link", "score", "reasons")
-    readonly_fields = fields
-    extra = 0
-    max_num = 0
-    can_delete = False
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("article").prefetch_related("record").order_by("-score")
-
-    @admin.display(description="record")
-    def record_link(self, suggestion: Suggestion) -> str:
-        record = suggestion.record
-        return f"{record._meta.verbose_name}: {record}" if record is not None else "(deleted)"
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-
-class ReviewActionForm(ActionForm):
-    reason = forms.CharField(required=False, label="Reason / note", widget=forms.TextInput(attrs={"size": 40}))
-
-
-class PendingFirstFilter(admin.SimpleListFilter):
-    """The review queue by default: pending articles."""
-
-    title = "review state"
-    parameter_name = "state"
-
-    def lookups(self, request, model_admin):
-        return [("all", "All"), *Article.ReviewState.choices]
-
-    def choices(self, changelist):
-        value = self.value() or Article.ReviewState.PENDING
-        for lookup, title in self.lookup_choices:
-            yield {
-                "selected": value == lookup,
-                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
-                "display": title,
-            }
-
-    def queryset(self, request, queryset):
-        value = self.value() or Article.ReviewState.PENDING
-        return queryset if value == "all" else queryset.filter(review_state=value)
-
-
-@admin.action(description="Accept: cite chosen suggestions", permissions=["change"])
-def accept(modeladmin, request, queryset):
-    articles = list(
-        queryset.prefetch_related(
-            Prefetch("suggestions", queryset=Suggestion.objects.prefetch_related("record").order_by("-score"))
-        )
-    )
-    if "confirm" in request.POST:
-        chosen = {int(value) for value in request.POST.getlist("suggestion")}
-        for article in articles:
-            ids = [s.pk for s in article.suggestions.all() if s.pk in chosen]
-            services.article_accept(
-                article=article, reviewer=request.user, suggestion_ids=ids, note=request.POST.get("reason", "")
-            )
-        messages.success(request, f"Accepted {len(articles)} article(s); {len(chosen)} citation(s) made.")
-        return None
-    return TemplateResponse(
-        request,
-        "admin/news/article/accept.html",
-        {
-            **modeladmin.admin_site.each_context(request),
-            "title": "Accept articles and cite them",
-            "articles": articles,
-            "opts": modeladmin.model._meta,
-            "action_checkbox_name": ACTION_CHECKBOX_NAME,
-            "reason": request.POST.get("reason", ""),
-        },
-    )
-
-
-@admin.action(description="Reject (the reason goes in the note field)", permissions=["change"])
-def reject(modeladmin, request, queryset):
-    reason = request.POST.get("reason", "").strip()
-    if not reason:
-        messages.error(request, "Write the reason in the note field next to the action, then reject.")
-        return
-    for article in queryset:
-        services.article_reject(article=article, reviewer=request.user, reason=reason)
-    messages.success(request, "Rejected; these articles will not come back.")
-
-
-@admin.action(description="Mark as duplicates of the first selected (oldest)", permissions=["change"])
-def mark_duplicate(modeladmin, request, queryset):
-    articles = list(queryset.order_by("published_at", "pk"))
-    if len(articles) < 2:
-        messages.error(request, "Select the original and its duplicates.")
-        return
-    original, *copies = articles
-    for article in copies:
-        services.article_mark_duplicate(
-            article=article, reviewer=request.user, original=original, note=request.POST.get("reason", "")
-        )
-    messages.success(request, f"{len(copies)} article(s) marked as duplicates of “{original}”.")
-
-
-@admin.register(Article)
-class ArticleAdmin(RecordAdmin):
-    ordering = ("-relevance", "-published_at")
-    list_display = (
-        "title",
-        "publisher",
-        "published_at",
-        "language",
-        "review_state",
-        "relevance",
-        "sources",
-        "processing_state",
-    )
-    list_filter = (PendingFirstFilter, "processing_state", "language", "feed")
-    search_fields = ("title", "canonical_url", "publisher")
-    date_hierarchy = "published_at"
-    autocomplete_fields = ("duplicate_of",)
-    action_form = ReviewActionForm
-    actions = (*RecordAdmin.actions, accept, reject, mark_duplicate)
-    inlines = (MentionInline, SuggestionInline)
-    readonly_fields = (
-        "feed",
-        "guid",
-        "url",
-        "canonical_url",
-        "content_hash",
-        "simhash",
-        "reviewer",
-        "reviewed_at",
-        "revision",
-        "story",
-        "processing_state",
-        "processing_error",
-        "processed_at",
-        "entry_hash",
-        "text",
-    )
-    exclude = ("raw_html", "content_html", "feed_content")
-
-    def get_queryset(self, request):
-        return selectors.with_story_sources(super().get_queryset(request).select_related("feed", "reviewer", "story"))
-
-    @admin.display(description="outlets", ordering="story_sources")
-    def sources(self, article: Article) -> int:
-        return article.story_sources
-
-    def delete_model(self, request, obj):
-        services.article_delete(article=obj)
-
-    def delete_queryset(self, request, queryset):
-        for article in queryset:
-            services.article_delete(article=article)
+# Tombstones -----------------------------------------------------------------
 
 
 @admin.register(Tombstone)

@@ -3,7 +3,6 @@
 import datetime
 
 from django.conf import settings
-from django.contrib.contenttypes.fields import GenericForeignKey
 from django.db import models
 from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
@@ -258,27 +257,3 @@ class ArticleBand(models.Model):
 
     def __str__(self) -> str:
         return f"{self.article_id}:{self.band}:{self.key}"
-
-
-class Suggestion(models.Model):
-    """A scored suggestion that an article supports a record (a meeting, a proposal or a sticking point)."""
-
-    article = models.ForeignKey(  # no index of its own: news_suggestion_article_idx leads with it
-        Article, on_delete=models.CASCADE, related_name="suggestions", db_index=False
-    )
-    content_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.CASCADE)
-    object_id = models.PositiveBigIntegerField()
-    record = GenericForeignKey("content_type", "object_id")
-    score = models.FloatField()
-    reasons = models.JSONField(default=list)
-
-    class Meta:
-        indexes = [models.Index(fields=["article", "-score"], name="news_suggestion_article_idx")]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["article", "content_type", "object_id"], name="news_suggestion_unique_record"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.record} ({self.score:.2f})"

@@ -1,9 +1,12 @@
-"""Writes of the news ingestion: adding and polling feeds, storing items, processing and reviewing articles.
+"""Writes of the news ingestion: adding and polling feeds, storing items, processing and deleting articles.
 
 Tasks, admin actions, API views and commands call these. Everything here is
 safe to run twice: items are upserted on unique keys (feed + GUID, canonical
 URL), processing replaces what it derived, and a tombstone keeps a rejected
-or deleted article from coming back.
+or deleted article from coming back. News knows feeds, articles and their
+text only: what a processed batch means for the record (suggestions, the
+article's relevance) is the work of the hooks named in
+settings.INGEST_BATCH_HOOKS (review's), run inside the batch's transaction.
 """
 
 import datetime
@@ -21,14 +24,14 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
-from negotiations.models import Citation
 from tracker.bulk import bulk_update
 from tracker.history import bulk_create_with_history
 
 from . import selectors
-from .models import Article, Feed, FeedPoll, Suggestion, Tombstone
-from .pipeline import dedupe, mentions, suggest
+from .models import Article, Feed, FeedPoll, Tombstone
+from .pipeline import dedupe, mentions
 from .pipeline.extract import extract_article, html_to_text, sanitise
 from .pipeline.http import FetchError, FetchResult, fetch
 from .pipeline.pages import fetch_page
@@ -421,31 +424,18 @@ class _Prepared:
     found: list[mentions.Found]
 
 
-def article_process(*, article_id: int, force: bool = False) -> Article | None:
-    """Process one article (see `articles_process`); raises what stopped it (HostBusy, or the error it
-    was marked failed with). None when the article does not exist."""
-    outcome = articles_process(article_ids=[article_id], force=force)
-    if article_id in outcome.busy:
-        raise outcome.busy[article_id]
-    if article_id in outcome.failed:
-        raise outcome.failed[article_id]
-    if article_id in outcome.processed:
-        return outcome.processed[article_id]
-    return Article.objects.filter(pk=article_id).first()
-
-
 def articles_process(*, article_ids: list[int], force: bool = False, stop_at: float | None = None) -> BatchOutcome:
-    """Extract, fingerprint, cluster, find mentions and suggest links for a batch of articles.
+    """Extract, fingerprint, cluster and find mentions for a batch of articles, then run the batch hooks.
 
     A page is fetched only when the feed carried a summary rather than the article, under
     the politeness slot of its host; an article whose host is busy is left untouched and
     reported in `busy`. Each article is extracted and searched for mentions; an article
     that fails is marked failed with its error and the batch goes on. The results are
     written together, in a fixed number of queries for the whole batch (the story lookups,
-    the suggestion candidates, one UPDATE of the articles, and the band keys, mentions and
-    suggestions replaced) and one transaction; should that fail, each article is written on
-    its own, so one bad article fails alone. Past `stop_at` (time.monotonic()), articles not
-    begun are left in `not_started`. Processing an article twice gives the same rows.
+    the batch hooks' own (review's suggestion candidates, its suggestions replaced), one UPDATE
+    of the articles, and the band keys and mentions replaced) and one transaction; should that
+    fail, each article is written on its own, so one bad article fails alone. Past `stop_at`
+    (time.monotonic()), articles not begun are left in `not_started`. Processing an article twice gives the same rows.
     """
     outcome = BatchOutcome()
     loaded = Article.objects.select_related("feed").in_bulk(article_ids)
@@ -627,13 +617,12 @@ def _write(prepared: list[_Prepared], outcome: BatchOutcome) -> None:
     _adopt_page_canonicals(prepared)
     pairs = [(item.article, item.fprint) for item in prepared]
     stories = dedupe.find_stories(pairs)
-    scores = suggest.score_articles([(item.article, {m.actor_id for m in item.found}) for item in prepared])
+    run_batch_hooks([(item.article, {mention.actor_id for mention in item.found}) for item in prepared])
     now = timezone.now()
-    for item, story, (_, relevance) in zip(prepared, stories, scores, strict=True):
+    for item, story in zip(prepared, stories, strict=True):
         article = item.article
         article.content_hash, article.simhash = item.fprint.text_hash, item.fprint.simhash
         article.story = story or article
-        article.relevance = relevance
         article.processing_state, article.processing_error = Article.ProcessingState.PROCESSED, ""
         article.processed_at = article.updated_at = now
     # Queryset updates, not save(): processing derives data, it is not an edit for the article's history.
@@ -647,8 +636,32 @@ def _write(prepared: list[_Prepared], outcome: BatchOutcome) -> None:
     alive_ids = [item.article.pk for item in prepared]
     dedupe.replace_bands(pairs)
     mentions.replace_mentions(alive_ids, [mention for item in prepared for mention in item.found])
-    suggest.replace_suggestions(alive_ids, [suggestion for suggestions, _ in scores for suggestion in suggestions])
     outcome.processed.update((item.article.pk, item.article) for item in prepared)
+
+
+def run_batch_hooks(items: list[tuple[Article, set[int]]]) -> None:
+    """Call each hook named in settings.INGEST_BATCH_HOOKS (dotted paths) with the batch's articles and the
+    actors each mentions. Hooks run inside the batch's transaction, its rows locked, before the articles'
+    UPDATE: a hook writes its own rows for these articles (replacing what it wrote before) and may set
+    `relevance` on them, which the UPDATE stores. This is how the record's side (review) derives from a
+    batch without news importing it; a hook must cost a fixed number of queries per batch."""
+    for path in settings.INGEST_BATCH_HOOKS:
+        import_string(path)(items)
+
+
+def article_redetect_mentions(*, article: Article, matcher: mentions.AliasMatcher | None = None) -> int:
+    """Replace an article's mentions with those the current aliases find (a re-run after aliases changed)
+    and run the batch hooks over it, as processing would; how many mentions it has now. Offsets are into
+    `mentions.mention_source(article)`. The article row is locked while its rows are replaced, so two
+    workers on the same article cannot interleave; running it twice gives the same rows."""
+    found = mentions.find_mentions(article, matcher or mentions.current_matcher())
+    with transaction.atomic():
+        if not Article.objects.select_for_update().filter(pk=article.pk).values_list("pk", flat=True):
+            return 0  # deleted meanwhile
+        mentions.replace_mentions([article.pk], found)
+        run_batch_hooks([(article, {mention.actor_id for mention in found})])
+        Article.objects.filter(pk=article.pk).update(relevance=article.relevance)
+    return len(found)
 
 
 def article_mark_failed(*, article_id: int, error: str) -> None:
@@ -730,56 +743,7 @@ def _adopt_page_canonicals(prepared: list[_Prepared]) -> None:
             article.review_note = f"Same canonical URL as article {holder}."
 
 
-# Review ---------------------------------------------------------------------
-
-
-class ReviewError(Exception):
-    pass
-
-
-@transaction.atomic
-def article_accept(*, article: Article, reviewer, suggestion_ids: list[int] = (), note: str = "") -> list[Citation]:
-    """Accept an article: each chosen suggestion becomes a citation of its record."""
-    chosen = list(Suggestion.objects.filter(article=article, pk__in=suggestion_ids).select_related("content_type"))
-    if len(chosen) != len(set(suggestion_ids)):
-        raise ReviewError("Some chosen suggestions do not belong to this article.")
-    citations = []
-    for suggestion in chosen:
-        citation, _ = Citation.objects.get_or_create(
-            content_type=suggestion.content_type,
-            object_id=suggestion.object_id,
-            article=article,
-            defaults={
-                "publisher": article.publisher,
-                "title": article.title[:500],
-                "url": article.canonical_url[:2000],
-                "published_on": article.published_at.date() if article.published_at else None,
-            },
-        )
-        citations.append(citation)
-    _review(article, reviewer, Article.ReviewState.ACCEPTED, note=note)
-    return citations
-
-
-@transaction.atomic
-def article_reject(*, article: Article, reviewer, reason: str) -> Tombstone:
-    """Reject an article with a reason; its tombstone keeps ingestion from bringing it back."""
-    if not reason.strip():
-        raise ReviewError("Say why the article is rejected.")
-    _review(article, reviewer, Article.ReviewState.REJECTED, note=reason)
-    tombstone, _ = Tombstone.objects.update_or_create(
-        canonical_url=article.canonical_url, defaults={"title": article.title, "reason": reason}
-    )
-    return tombstone
-
-
-@transaction.atomic
-def article_mark_duplicate(*, article: Article, reviewer, original: Article, note: str = "") -> Article:
-    if original.pk == article.pk:
-        raise ReviewError("An article cannot duplicate itself.")
-    article.duplicate_of = original.duplicate_of or original
-    _review(article, reviewer, Article.ReviewState.DUPLICATE, note=note)
-    return article
+# Deletion -------------------------------------------------------------------
 
 
 @transaction.atomic
@@ -788,11 +752,3 @@ def article_delete(*, article: Article, reason: str = "Deleted by an editor.") -
         canonical_url=article.canonical_url, defaults={"title": article.title, "reason": reason}
     )
     article.delete()
-
-
-def _review(article: Article, reviewer, state: str, *, note: str) -> None:
-    article.review_state = state
-    article.reviewer = reviewer
-    article.reviewed_at = timezone.now()
-    article.review_note = note
-    article.save(update_fields=["review_state", "reviewer", "reviewed_at", "review_note", "duplicate_of", "updated_at"])

@@ -88,32 +88,9 @@ def poll_feed(self, feed_id: int) -> str:
 MAX_BUSY_RETRIES = 60
 
 
-def _too_slow(article_id: int) -> str:
-    services.article_mark_failed(article_id=article_id, error="Processing took longer than the time limit.")
-    return "failed"
-
-
 def _stayed_busy(article_id: int, busy: HostBusy) -> str:
     services.article_mark_failed(article_id=article_id, error=f"{busy.host} stayed busy; reprocess later.")
     return "failed"
-
-
-@shared_task(bind=True, max_retries=MAX_BUSY_RETRIES)
-def process_article(self, article_id: int, force: bool = False) -> str:
-    """One article (an editor's "reprocess"); new items of a poll go through process_articles."""
-    try:
-        result = services.articles_process(article_ids=[article_id], force=force)
-    except SoftTimeLimitExceeded:  # while writing: nothing was written
-        return _too_slow(article_id)
-    if article_id in result.busy:
-        if self.request.retries >= self.max_retries:
-            return _stayed_busy(article_id, result.busy[article_id])
-        wait = _later(result.busy[article_id])
-        services.articles_mark_queued(article_ids=[article_id], due_in=wait)
-        raise self.retry(countdown=wait)
-    if article_id in result.skipped:
-        return result.skipped[article_id]
-    return "processed" if article_id in result.processed else "failed" if article_id in result.failed else "gone"
 
 
 @shared_task

@@ -24,7 +24,8 @@ from negotiations.models import (
     Track,
     TrackActor,
 )
-from news.models import Article, Feed, FeedPoll, Mention, Suggestion, Tombstone
+from news.models import Article, Feed, FeedPoll, Mention, Tombstone
+from review.models import Suggestion
 
 
 class ActorFactory(factory.django.DjangoModelFactory):

@@ -151,12 +151,26 @@ def versioned_form(form_class: type[BaseModelForm], *, shown_version=None) -> ty
     return VersionedForm
 
 
+# Inlines an app adds to the admin of another app's model (by model label), so that a lower app's admin
+# needs no import of a higher one: negotiations adds the citations inline to the actor's page.
+_ADDED_INLINES: dict[str, list[type[InlineModelAdmin]]] = {}
+
+
+def add_inline(model_label: str, inline: type[InlineModelAdmin]) -> None:
+    """Show `inline` on the change page of `model_label` ("app_label.ModelName"), after the admin's own."""
+    if inline not in _ADDED_INLINES.setdefault(model_label, []):
+        _ADDED_INLINES[model_label].append(inline)
+
+
 class RecordAdmin(PreloadingMixin, SimpleHistoryAdmin):
     """Base for every core record: history (view and revert), preloaded autocompletes, CSV export, and
-    change forms that refuse a stale save (see `versioned_form`)."""
+    change forms that refuse a stale save (see `versioned_form`); inlines other apps add (`add_inline`)."""
 
     actions = (export_csv,)
     show_full_result_count = False
+
+    def get_inlines(self, request, obj):
+        return (*super().get_inlines(request, obj), *_ADDED_INLINES.get(self.model._meta.label, ()))
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         if obj is not None and obj.pk is not None and self.has_change_permission(request, obj):

@@ -15,7 +15,7 @@ ADMINISTRATOR = "administrator"
 ROLES = (VIEWER, ANALYST, EDITOR, ADMINISTRATOR)
 
 RECORD_APPS = frozenset({"actors", "negotiations"})
-DOMAIN_APPS = RECORD_APPS | {"news"}
+DOMAIN_APPS = RECORD_APPS | {"news", "review"}
 
 Rule = Callable[[str, str, str], bool]
 

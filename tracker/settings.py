@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "actors",
     "negotiations",
     "news",
+    "review",
 ]
 
 MIDDLEWARE = [
@@ -191,6 +192,10 @@ INGEST_MAX_BYTES = env.int("INGEST_MAX_BYTES", default=5 * 1024 * 1024)
 INGEST_MAX_REDIRECTS = env.int("INGEST_MAX_REDIRECTS", default=5)
 INGEST_MAX_ENTRIES = env.int("INGEST_MAX_ENTRIES", default=200)
 INGEST_PROCESS_BATCH = env.int("INGEST_PROCESS_BATCH", default=20)  # articles per processing task
+# What a processed batch means beyond news (news.services.run_batch_hooks): dotted paths of callables run in
+# the batch's transaction. Review scores the articles against the record (suggestions, relevance) here, so
+# news never imports review.
+INGEST_BATCH_HOOKS = ["review.services.suggestions_for_batch"]
 INGEST_MAX_URL_LENGTH = env.int("INGEST_MAX_URL_LENGTH", default=2000)
 INGEST_HOST_MIN_GAP = env.float("INGEST_HOST_MIN_GAP", default=2.0)
 # A host busy for at most this many seconds is waited for rather than retried later.

@@ -3,7 +3,6 @@ from django.db.models import Exists, OuterRef, Q
 
 from actors.models import Actor, Alias
 from actors.text import alias_key
-from negotiations.models import TrackActor
 from tracker.api.filters import IdOrSlugFilter, id_or_slug
 
 
@@ -20,7 +19,10 @@ class ActorFilter(django_filters.FilterSet):
         fields = ("kind", "country", "track", "search")
 
     def filter_track(self, queryset, name, value: str):
-        return queryset.filter(Exists(TrackActor.objects.filter(id_or_slug("track", value), actor=OuterRef("pk"))))
+        # An actor's roles in tracks are negotiations' rows pointing at it (the reverse relation `track_roles`):
+        # reached through the relation, so actors/ imports no other app.
+        roles = Actor.track_roles.rel.related_model.objects
+        return queryset.filter(Exists(roles.filter(id_or_slug("track", value), actor=OuterRef("pk"))))
 
     def filter_search(self, queryset, name, value: str):
         by_alias = Alias.objects.filter(actor=OuterRef("pk"), normalized__contains=alias_key(value))

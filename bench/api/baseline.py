@@ -47,7 +47,8 @@ from negotiations.models import (
     Term,
     Track,
 )
-from news.models import Article, Feed, Mention, Suggestion
+from news.models import Article, Feed, Mention
+from review.models import Suggestion
 
 # --- (a) A plain DRF API ------------------------------------------------------------------------------
 

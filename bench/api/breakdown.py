@@ -12,7 +12,7 @@ wrapped stages it calls, so they add up to the total, and "the rest" is what no 
 
 - auth (knox TokenAuthentication.authenticate), permission (APIView.check_permissions and
   check_object_permissions: RolePermissions);
-- selector: building the selector querysets (negotiations.api.selectors, news.api.selectors), every call;
+- selector: building the selector querysets (negotiations.api.selectors, review.api.selectors), every call;
 - filter: filter_queryset (django-filter's FilterSet and form, ordering, updated_since);
 - load: paginate_queryset / get_object in Python (model instances, prefetch matching);
 - compile: SQLCompiler.as_sql, every query; db: every query (a connection execute wrapper), counted and
@@ -117,7 +117,7 @@ def instrumented(timer: Timer, queries: dict):
     from rest_framework import pagination as drf_pagination
 
     from negotiations.api import selectors as negotiation_selectors
-    from news.api import selectors as news_selectors
+    from review.api import selectors as review_selectors
     from tracker.api import conditional, pagination
 
     def capture(execute, sql, params, many, context):
@@ -139,7 +139,7 @@ def instrumented(timer: Timer, queries: dict):
             (views.APIView, "check_object_permissions", "permission"),
             (negotiation_selectors, "meetings_for_api", "selector"),
             (negotiation_selectors, "proposals_for_api", "selector"),
-            (news_selectors, "articles_for_api", "selector"),
+            (review_selectors, "articles_for_api", "selector"),
             (generics.GenericAPIView, "filter_queryset", "filter"),
             (generics.GenericAPIView, "get_object", "load"),
             (pagination.PagePagination, "paginate_queryset", "load"),

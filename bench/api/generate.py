@@ -1355,7 +1355,8 @@ class Generator:
 
     def articles(self) -> None:
         from negotiations.models import Meeting, Proposal, StickingPoint
-        from news.models import Article, Mention, Suggestion
+        from news.models import Article, Mention
+        from review.models import Suggestion
 
         rng = self.rng
         writer, english_pool, arabic_pool, arabic_title = self.paragraph_pools()

@@ -371,17 +371,18 @@ class Measurement:
 def _stages() -> list[tuple[object, str]]:
     """The steps timed apart, to show which of them grows with the corpus."""
     from news import services
-    from news.pipeline import dedupe, mentions, suggest
+    from news.pipeline import dedupe, mentions
+    from review import scoring
 
     return [
         (dedupe, "fingerprint"),
         (mentions, "find_mentions"),
         (dedupe, "find_stories"),
-        (suggest, "score_articles"),
+        (scoring, "score_articles"),
         (services, "bulk_update"),
         (dedupe, "replace_bands"),
         (mentions, "replace_mentions"),
-        (suggest, "replace_suggestions"),
+        (scoring, "replace_suggestions"),
     ]
 
 

@@ -18,7 +18,7 @@ Each .xml file goes, as bytes, through what a poll does with a response body:
    response it would have come from is built in memory): a new Feed, its items stored by
    `store_entries`, the poll recorded; then `store_entries` once more, which must find
    every item unchanged (running a poll twice is harmless);
-3. `news.services.article_process` for every stored item, with the page fetch replaced by
+3. `news.services.articles_process` for every stored item (a batch of one), with the page fetch replaced by
    one that always fails (nothing leaves the machine), so the feed's own content is used.
 
 Only `MalformedFeed` is an expected refusal; any other exception, at any step, is a crash.
@@ -149,9 +149,11 @@ def run_file(path: Path, relative: str, number: int, tally: Tally) -> None:
             again = services.store_entries(feed=feed, parsed=parsed)
             if again.new or again.updated or again.to_process:
                 tally.not_idempotent.append(f"{relative}: second run {again}")
-            step = "article_process"
+            step = "articles_process"
             for article_id in Article.objects.filter(feed=feed).values_list("id", flat=True):
-                services.article_process(article_id=article_id)
+                outcome = services.articles_process(article_ids=[article_id])
+                if article_id in outcome.failed:  # marked failed: the error is the crash to report
+                    raise outcome.failed[article_id]
                 tally.processed += 1
     except Exception:
         tally.count(folder, "crashed")

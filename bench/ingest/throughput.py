@@ -186,9 +186,10 @@ def breakdown(origin: str, sample: int) -> None:
 
     from news import services
     from news.models import Article
-    from news.pipeline import dedupe, mentions, suggest
+    from news.pipeline import dedupe, mentions
     from news.pipeline.http import fetch
     from news.pipeline.politeness import host_slot
+    from review import scoring
 
     articles = list(Article.objects.order_by("id").values_list("id", "url", "raw_html")[:sample])
     size = settings.INGEST_PROCESS_BATCH
@@ -200,10 +201,10 @@ def breakdown(origin: str, sample: int) -> None:
         (mentions, "current_matcher", "alias matcher (stamp query, once a batch; rebuilt only after an alias change)"),
         (mentions, "find_mentions", "mentions: Aho-Corasick pass"),
         (dedupe, "find_stories", "stories: band-key candidates (one SQL join a batch), their texts, verification"),
-        (suggest, "score_articles", "suggestions: candidate records (8 queries a batch) and scores"),
+        (scoring, "score_articles", "suggestions: candidate records (8 queries a batch) and scores"),
         (dedupe, "replace_bands", "rows: replace band keys (delete + insert, a batch)"),
         (mentions, "replace_mentions", "rows: replace mentions (delete + insert, a batch)"),
-        (suggest, "replace_suggestions", "rows: replace suggestions (delete + insert, a batch)"),
+        (scoring, "replace_suggestions", "rows: replace suggestions (delete + insert, a batch)"),
     ]
     total, queries = 0.0, []
     with common.timed_calls(stages, patches):
@@ -279,7 +280,8 @@ def sanity(log_path: Path) -> None:
     from django.conf import settings
     from django.db.models import Count, F
 
-    from news.models import Article, Mention, Suggestion
+    from news.models import Article, Mention
+    from review.models import Suggestion
 
     states = dict(
         Article.objects.values_list("processing_state").annotate(n=Count("id")).values_list("processing_state", "n")

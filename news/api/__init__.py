@@ -1,2 +1,2 @@
-"""Feeds and articles over the REST API: feeds added by URL, articles with their mentions, suggestions
-and duplicate links, and the review transitions (accept, reject, mark duplicate) for editors."""
+"""Feeds over the REST API: added by URL, polled on request, with their health. The articles' endpoint
+(mentions, suggestions, the review transitions) is review's: review/api/."""

@@ -1,11 +1,12 @@
+"""Feeds over the API (and the brief shapes of a feed and a mention the review API nests in an article)."""
+
 import datetime
 
 from rest_framework import serializers
 
 from actors.api.serializers import ActorBriefSerializer
-from news.models import Article, Feed, Mention, Suggestion
-from tracker.api.filters import MAX_ID
-from tracker.api.serializers import IdRelatedField, StrictFieldsMixin, StrictSerializer
+from news.models import Feed, Mention
+from tracker.api.serializers import StrictFieldsMixin
 
 # Output ---------------------------------------------------------------------
 
@@ -63,73 +64,6 @@ class MentionSerializer(serializers.ModelSerializer):
         fields = ("actor", "alias", "matched_text", "start", "end")
 
 
-class SuggestionSerializer(serializers.ModelSerializer):
-    """A record the article may support; accepting the article with this id cites it there."""
-
-    record_type = serializers.SerializerMethodField()
-    record_id = serializers.IntegerField(source="object_id", read_only=True)
-    record_label = serializers.SerializerMethodField()
-    reasons = serializers.ListField(child=serializers.CharField(), read_only=True)
-
-    class Meta:
-        model = Suggestion
-        fields = ("id", "record_type", "record_id", "record_label", "score", "reasons")
-
-    def get_record_type(self, suggestion: Suggestion) -> str:
-        return f"{suggestion.content_type.app_label}.{suggestion.content_type.model}"
-
-    def get_record_label(self, suggestion: Suggestion) -> str | None:
-        return str(suggestion.record) if suggestion.record is not None else None
-
-
-class ArticleSerializer(serializers.ModelSerializer):
-    feed = FeedBriefSerializer(allow_null=True)
-    reviewer = serializers.CharField(source="reviewer.username", allow_null=True, read_only=True)
-    duplicate_of = serializers.IntegerField(source="duplicate_of_id", allow_null=True, read_only=True)
-    story = serializers.IntegerField(source="story_id", allow_null=True, read_only=True)
-    duplicates = serializers.PrimaryKeyRelatedField(
-        many=True, read_only=True, help_text="Articles marked as duplicates of this one."
-    )
-    mentions = MentionSerializer(many=True)
-    suggestions = SuggestionSerializer(many=True)
-
-    class Meta:
-        model = Article
-        fields = (
-            "id",
-            "feed",
-            "url",
-            "canonical_url",
-            "title",
-            "publisher",
-            "author",
-            "published_at",
-            "language",
-            "summary",
-            "relevance",
-            "processing_state",
-            "review_state",
-            "reviewer",
-            "reviewed_at",
-            "review_note",
-            "duplicate_of",
-            "story",
-            "duplicates",
-            "revision",
-            "mentions",
-            "suggestions",
-            "created_at",
-            "updated_at",
-        )
-
-
-class ArticleDetailSerializer(ArticleSerializer):
-    """An article with its extracted main text."""
-
-    class Meta(ArticleSerializer.Meta):
-        fields = (*ArticleSerializer.Meta.fields, "text")
-
-
 # Input ----------------------------------------------------------------------
 
 MIN_INTERVAL = datetime.timedelta(minutes=1)
@@ -163,36 +97,3 @@ class FeedUpdateSerializer(StrictFieldsMixin, serializers.ModelSerializer):
     class Meta:
         model = Feed
         fields = ("title", "publisher", "language", "active", "poll_interval")
-
-
-class AcceptSerializer(StrictSerializer):
-    suggestions = serializers.ListField(
-        child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
-        required=False,
-        default=list,
-        max_length=100,
-        help_text="Ids of this article's suggestions to turn into citations of their records.",
-    )
-    note = serializers.CharField(required=False, default="", allow_blank=True, max_length=5000)
-
-    def validate_suggestions(self, ids: list[int]) -> list[int]:
-        article = self.context["article"]
-        own = set(article.suggestions.filter(pk__in=ids).values_list("pk", flat=True))
-        unknown = [str(pk) for pk in ids if pk not in own]
-        if unknown:
-            raise serializers.ValidationError(f"Not suggestions of this article: {', '.join(unknown)}.")
-        return ids
-
-
-class RejectSerializer(StrictSerializer):
-    reason = serializers.CharField(max_length=5000, help_text="Why; ingestion never brings the article back.")
-
-
-class MarkDuplicateSerializer(StrictSerializer):
-    original = IdRelatedField(queryset=Article.objects.only("id", "duplicate_of_id"))
-    note = serializers.CharField(required=False, default="", allow_blank=True, max_length=5000)
-
-    def validate_original(self, original: Article) -> Article:
-        if original.pk == self.context["article"].pk:
-            raise serializers.ValidationError("An article cannot duplicate itself.")
-        return original

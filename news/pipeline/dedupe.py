@@ -56,7 +56,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import numpy as np
-from django.db import connections, router, transaction
+from django.db import connections, router
 from django.db.models import Min, Q
 
 from news.models import Article, ArticleBand
@@ -236,17 +236,6 @@ def fingerprint(text: str) -> Fingerprint:
     )
 
 
-def fingerprint_article(article: Article, fprint: Fingerprint | None = None) -> Fingerprint:
-    """Store the content hash, SimHash and band keys, replacing the old keys (running it twice is harmless)."""
-    fprint = fprint or fingerprint(article.text)
-    article.content_hash, article.simhash = fprint.text_hash, fprint.simhash
-    with transaction.atomic():
-        # A queryset update: fingerprints are derived data, not an edit for the article's history.
-        Article.objects.filter(pk=article.pk).update(content_hash=article.content_hash, simhash=article.simhash)
-        replace_bands([(article, fprint)])
-    return fprint
-
-
 def replace_bands(items: list[tuple[Article, Fingerprint]]) -> None:
     """Swap the stored band keys of these articles for their fingerprints' (two queries for any number)."""
     ArticleBand.objects.filter(article_id__in=[article.pk for article, _ in items]).delete()
@@ -304,11 +293,6 @@ def candidate_query(items: list[tuple[Article, Fingerprint]], vendor: str = "pos
         ") ranked WHERE place <= %s ORDER BY item, place"
     )
     return sql, [*params, MAX_CANDIDATES]
-
-
-def find_story(article: Article, fprint: Fingerprint | None = None) -> Article | None:
-    """The story the article joins (see `find_stories`), or None when it starts its own."""
-    return find_stories([(article, fprint or fingerprint(article.text))])[0]
 
 
 @dataclass(frozen=True)
@@ -406,14 +390,6 @@ def _older(first: Article, second: Article) -> bool:
     if second.created_at is None:  # not saved yet
         return True
     return (first.created_at, first.pk) < (second.created_at, second.pk)
-
-
-def assign_story(article: Article, fprint: Fingerprint | None = None) -> Article:
-    """Put the article in the story of its near-duplicates, or start its own; returns the story's first article."""
-    story = find_story(article, fprint) or article
-    Article.objects.filter(pk=article.pk).update(story=story)
-    article.story = story
-    return story
 
 
 def _source_key(publisher: str, feed_publisher: str | None, canonical_url: str) -> str:

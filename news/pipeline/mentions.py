@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 import ahocorasick
-from django.db import transaction
 from django.db.models import Count, Max
 
 from actors.models import Alias
@@ -374,20 +373,3 @@ def replace_mentions(article_ids: list[int], found: list[Found]) -> None:
     """Swap the stored mentions of these articles for `found`; call it with their rows locked."""
     Mention.objects.filter(article_id__in=article_ids).delete()
     bulk_insert(Mention, FOUND_FIELDS, found)
-
-
-def detect_mentions(article: Article, *, matcher: AliasMatcher | None = None) -> int:
-    """Replace the article's mentions with those the current aliases find; return how many.
-
-    Offsets are into `mention_source(article)` (title, blank line, text), so a single
-    pair of numbers places a mention in either part. Running it twice gives the same rows.
-    Pass `matcher` to reuse one over a batch (a re-run over many articles); by default the
-    process's `current_matcher()`. The article row is locked while its rows are replaced,
-    so two workers on the same article cannot interleave.
-    """
-    found = find_mentions(article, matcher or current_matcher())
-    with transaction.atomic():
-        if not Article.objects.select_for_update().filter(pk=article.pk).values_list("pk", flat=True):
-            return 0  # deleted meanwhile
-        replace_mentions([article.pk], found)
-    return len(found)

@@ -27,3 +27,15 @@ def test_actor_autocomplete_answers_arabic_queries(client_for):
     )
     assert response.status_code == 200
     assert [item["text"] for item in response.json()["results"]] == ["Hamas"]
+
+
+def test_an_actors_page_lists_its_citations(client_for):
+    """actors/ imports no other app: negotiations adds the citations inline (tracker.admin_tools.add_inline)."""
+    actor = f.ActorFactory()
+    f.CitationFactory(record=actor, title="Envoy named", url="https://example.org/envoy")
+    response = client_for("analyst").get(reverse("admin:actors_actor_change", args=[actor.pk]))
+    assert response.status_code == 200
+    assert [type(formset.opts).__name__ for formset in response.context["inline_admin_formsets"]][-1] == (
+        "CitationInline"
+    )
+    assert b"https://example.org/envoy" in response.content

@@ -132,3 +132,14 @@ def writes_without_a_version(settings):
     """These tests are about what a write does, not about versions: tests/api/test_conditional.py covers If-Match,
     412 and the 428 a write without a version gets by default."""
     settings.API_REQUIRE_WRITE_PRECONDITION = False
+
+
+def test_actors_are_filtered_by_track_in_any_role_by_id_or_slug(client_for):
+    gaza, other = f.TrackFactory(slug="gaza"), f.TrackFactory()
+    party, mediator = f.TrackActorFactory(track=gaza).actor, f.TrackActorFactory(track=gaza, role="mediator").actor
+    f.TrackActorFactory(track=gaza, actor=party, role="guarantor")  # two roles: listed once
+    f.TrackActorFactory(track=other)
+    client = client_for("viewer")
+    for value in ("gaza", str(gaza.pk)):
+        listed = client.get(reverse("api:actor-list"), {"track": value}).json()["results"]
+        assert sorted(actor["id"] for actor in listed) == sorted([party.pk, mediator.pk])

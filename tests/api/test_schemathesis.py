@@ -48,7 +48,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from news import services as news_services
+from review import services as review_services
 from tests import factories as f
 from tracker.api.services import token_issue
 from tracker.roles import ANALYST, EDITOR
@@ -130,8 +130,8 @@ def records(django_db_setup, django_db_blocker):
             for article in articles:
                 f.MentionFactory(article=article)
                 f.SuggestionFactory(article=article)
-            news_services.article_mark_duplicate(article=articles[1], reviewer=None, original=articles[0])
-            news_services.article_reject(article=articles[2], reviewer=None, reason="Not about the talks.")
+            review_services.article_mark_duplicate(article=articles[1], reviewer=None, original=articles[0])
+            review_services.article_reject(article=articles[2], reviewer=None, reason="Not about the talks.")
             yield
         finally:
             transaction.set_rollback(True)

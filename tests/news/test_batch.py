@@ -7,8 +7,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from news import services
-from news.models import Article, Mention, Suggestion
-from news.pipeline import mentions, suggest
+from news.models import Article, Mention
+from news.pipeline import mentions
+from review.models import Suggestion
 from tests import factories as f
 from tests.news.test_processing import BODY, world  # noqa: F401 (a fixture)
 
@@ -65,7 +66,7 @@ def test_a_batch_gives_what_one_article_at_a_time_gives(world):  # noqa: F811
     one_by_one = stored_articles(texts)
     ids = [article.pk for article in one_by_one]
     for article_id in ids:
-        services.article_process(article_id=article_id)
+        services.articles_process(article_ids=[article_id])
     expected = derived(ids)
     Article.objects.all().delete()
 
@@ -76,26 +77,6 @@ def test_a_batch_gives_what_one_article_at_a_time_gives(world):  # noqa: F811
     # The copies joined the first article of their text; OTHER and its copy have a story of their own.
     assert [row[0] for row in expected] == [0, 0, 2, 2, 0, 0]
     assert expected[0][4], "the dinner is suggested for the articles naming Trump and Netanyahu"
-
-
-def test_suggestion_pools_cut_at_their_cap_fall_back_to_each_articles_own_query(world, monkeypatch):  # noqa: F811
-    for day in range(1, 9):  # more meetings than the pools may hold once MAX_CANDIDATES is 2
-        meeting = f.MeetingFactory(starts_at=datetime.datetime(2025, 7, day, 9, tzinfo=datetime.UTC))
-        f.ParticipantFactory(meeting=meeting, actor=world["hamas"] if day % 2 else world["trump"])
-    articles = stored_articles([f"{BODY} Hamas.", "Trump and Netanyahu at dinner. " + OTHER], day=5)
-    for article in articles:
-        article.text = f"{article.title} {BODY}"
-    items = [(articles[0], {world["hamas"].pk}), (articles[1], {world["trump"].pk, world["netanyahu"].pk})]
-    monkeypatch.setattr(suggest, "MAX_CANDIDATES", 2)
-    batch = suggest.score_articles(items)
-    alone = [suggest.score_article(article, actor_ids) for article, actor_ids in items]
-
-    def keyed(result):
-        suggestions, relevance = result
-        return relevance, sorted((s.content_type_id, s.object_id, s.score) for s in suggestions)
-
-    assert [keyed(result) for result in batch] == [keyed(result) for result in alone]
-    assert all(len([s for s in result[0] if s.content_type.model == "meeting"]) == 2 for result in alone)
 
 
 def test_a_batch_costs_the_same_queries_at_any_size(world):  # noqa: F811
@@ -133,7 +114,7 @@ def test_an_article_that_breaks_the_batch_write_fails_alone(world, monkeypatch):
 
 def test_a_batch_skips_processed_articles_and_reports_deleted_ones():
     processed, fresh = stored_articles([BODY, OTHER])
-    services.article_process(article_id=processed.pk)
+    services.articles_process(article_ids=[processed.pk])
     outcome = services.articles_process(article_ids=[processed.pk, fresh.pk, 999_999])
     assert outcome.skipped == {processed.pk: "processed"}
     assert list(outcome.processed) == [fresh.pk]
@@ -192,7 +173,7 @@ def test_reprocessing_a_story_together_keeps_it_whole():
     x_text = " ".join(OTHER.split()[-(len(words) - cut) :]) + " " + " ".join(words[-cut:])
     u1, u2, x = stored_articles([u1_text, u2_text, x_text])
     for article in (u1, u2, x):
-        services.article_process(article_id=article.pk)
+        services.articles_process(article_ids=[article.pk])
     assert set(Article.objects.values_list("story_id", flat=True)) == {u1.pk}
 
     services.articles_process(article_ids=[u2.pk, u1.pk], force=True)

@@ -226,10 +226,10 @@ def test_killing_a_worker_mid_task_loses_nothing_and_duplicates_nothing(http_ser
     url = article_page(http_server, "/slow/1", delay=3)
     feed = f.FeedFactory(url=http_server.url("/feed.xml"))
     article = f.ArticleFactory(feed=feed, url=url, canonical_url=url, summary="Short.", processing_state="new")
-    from news.tasks import process_article
+    from news.tasks import process_articles
 
     victim = processes.worker()
-    process_article.delay(article.pk)
+    process_articles.delay([article.pk])
     wait_for(lambda: any(r.path == "/slow/1" for r in http_server.requests), 30, processes, "the task to start")
     processes.kill(victim)  # SIGKILL to the whole process group: no chance to finish or to acknowledge
     article.refresh_from_db()
@@ -248,7 +248,7 @@ def test_killing_a_worker_mid_task_loses_nothing_and_duplicates_nothing(http_ser
 
 def test_the_embedded_broker_needs_no_server(http_server, celery_env, tmp_path):
     """The newcomer's mode: a folder on disk is the broker between the web process and the worker."""
-    from news.tasks import process_article
+    from news.tasks import process_articles
     from tracker.celery import app
 
     folder = tmp_path / "broker"
@@ -269,7 +269,7 @@ def test_the_embedded_broker_needs_no_server(http_server, celery_env, tmp_path):
         url = article_page(http_server, "/embedded/1")
         article = f.ArticleFactory(url=url, canonical_url=url, summary="Short.", processing_state="new")
         running.worker()
-        process_article.delay(article.pk)
+        process_articles.delay([article.pk])
         wait_for(lambda: Article.objects.get(pk=article.pk).processing_state == "processed", 60, running, "the worker")
     finally:
         running.stop_all()

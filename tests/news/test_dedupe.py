@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from bench.ingest.dedupe_bench import TOPICS, BandIndex, Corpus, render
-from news.models import ArticleBand
+from news.models import Article, ArticleBand
 from news.pipeline import dedupe
 from tests.factories import ArticleFactory, FeedFactory
 from tracker.bulk import bulk_insert
@@ -99,23 +99,44 @@ def test_recall_and_false_clusters_on_a_synthetic_corpus(corpus):
     assert max(same_topic + random_pairs) < dedupe.MIN_OVERLAP / 2
 
 
+def store_fingerprint(article):
+    """Store the article's content hash, SimHash and band keys as processing's batch write does."""
+    fprint = dedupe.fingerprint(article.text)
+    article.content_hash, article.simhash = fprint.text_hash, fprint.simhash
+    Article.objects.filter(pk=article.pk).update(content_hash=article.content_hash, simhash=article.simhash)
+    dedupe.replace_bands([(article, fprint)])
+
+
 def fingerprinted(text, **fields):
     article = ArticleFactory(text=text, **fields)
-    dedupe.fingerprint_article(article)
+    store_fingerprint(article)
     return article
+
+
+def story_of(article):
+    """The story processing finds for the article alone (dedupe.find_stories, a batch of one); None: its own."""
+    return dedupe.find_stories([(article, dedupe.fingerprint(article.text))])[0]
+
+
+def join_story(article):
+    """Put the article in the story processing finds for it (or its own), as the batch write stores it."""
+    story = story_of(article) or article
+    Article.objects.filter(pk=article.pk).update(story=story)
+    article.story = story
+    return story
 
 
 @pytest.mark.django_db
 def test_syndicated_copy_with_5_percent_changed_joins_the_original_story(corpus):
     words = corpus.article_words(topic=0)
     original = fingerprinted(render(words), publisher="Reuters", url="https://www.reuters.com/world/truce")
-    assert dedupe.assign_story(original) == original
+    assert join_story(original) == original
     copy = fingerprinted(
         render(corpus.replace_words(words, 0.05)), publisher="Al Arabiya", url="https://english.alarabiya.net/truce"
     )
     assert copy.content_hash != original.content_hash
 
-    assert dedupe.assign_story(copy) == original
+    assert join_story(copy) == original
     copy.refresh_from_db()
     original.refresh_from_db()
     assert copy.story == original
@@ -125,13 +146,13 @@ def test_syndicated_copy_with_5_percent_changed_joins_the_original_story(corpus)
 @pytest.mark.django_db
 def test_unrelated_article_on_the_same_topic_starts_its_own_story(corpus):
     original = fingerprinted(render(corpus.article_words(topic=3)))
-    dedupe.assign_story(original)
+    join_story(original)
     # Same names and stock phrases, different sentences.
     other = fingerprinted(render(corpus.article_words(topic=3)))
     assert ArticleBand.objects.filter(article=other).count() == dedupe.BANDS
 
-    assert dedupe.find_story(other) is None
-    assert dedupe.assign_story(other) == other
+    assert story_of(other) is None
+    assert join_story(other) == other
     other.refresh_from_db()
     assert other.story == other
 
@@ -140,24 +161,24 @@ def test_unrelated_article_on_the_same_topic_starts_its_own_story(corpus):
 def test_copy_with_an_added_paragraph_joins(corpus):
     words = corpus.article_words(topic=1)
     original = fingerprinted(render(words))
-    dedupe.assign_story(original)
+    join_story(original)
     longer = fingerprinted(render(corpus.add_paragraph(words, topic=1, count=150)))
-    assert dedupe.assign_story(longer) == original
+    assert join_story(longer) == original
     # And the other way round: a trimmed copy (the first 60%) joins too.
     trimmed = fingerprinted(render(words[:240]))
-    assert dedupe.assign_story(trimmed) == original
+    assert join_story(trimmed) == original
 
 
 @pytest.mark.django_db
 def test_copy_of_a_copy_joins_the_first_article_of_the_story(corpus):
     words = corpus.article_words(topic=2)
     original = fingerprinted(render(words))
-    dedupe.assign_story(original)
+    join_story(original)
     first_copy_words = corpus.replace_words(words, 0.05)
     first_copy = fingerprinted(render(first_copy_words))
-    assert dedupe.assign_story(first_copy) == original
+    assert join_story(first_copy) == original
     second_copy = fingerprinted(render(corpus.replace_words(first_copy_words, 0.05)))
-    assert dedupe.assign_story(second_copy) == original
+    assert join_story(second_copy) == original
 
 
 @pytest.mark.django_db
@@ -168,7 +189,7 @@ def test_a_drifting_story_keeps_its_first_article(corpus):
     third_words = second_words[100:] + corpus.article_words(topic=9, count=100)
     first, second, third = (fingerprinted(render(words)) for words in [first_words, second_words, third_words])
     assert not dedupe.is_near_duplicate(dedupe.shingles(first.text), dedupe.shingles(third.text))
-    assert [dedupe.assign_story(article) for article in [first, second, third]] == [first, first, first]
+    assert [join_story(article) for article in [first, second, third]] == [first, first, first]
 
 
 @pytest.mark.django_db
@@ -180,9 +201,9 @@ def test_candidates_are_verified_on_their_stored_text(corpus):
         stale.text = new_text
         stale.save(update_fields=["text"])
     original = fingerprinted(render(words))
-    assert dedupe.assign_story(original) == original
+    assert join_story(original) == original
     copy = fingerprinted(render(corpus.replace_words(words, 0.05)))
-    assert dedupe.assign_story(copy) == original
+    assert join_story(copy) == original
 
 
 @pytest.mark.django_db
@@ -193,7 +214,7 @@ def test_stories_do_not_depend_on_the_order_of_assignment(corpus):
     copies = [fingerprinted(render(corpus.replace_words(words, 0.05))) for _ in range(3)]
     unrelated = fingerprinted(render(corpus.article_words(topic=8)))
     for article in [copies[1], unrelated, copies[2], original, copies[0]]:
-        dedupe.assign_story(article)
+        join_story(article)
     for article in [original, *copies]:
         article.refresh_from_db()
         assert article.story == original
@@ -204,23 +225,23 @@ def test_stories_do_not_depend_on_the_order_of_assignment(corpus):
 @pytest.mark.django_db
 def test_short_texts_cluster_only_on_an_exact_content_hash():
     first = fingerprinted(LEAD)
-    dedupe.assign_story(first)
+    join_story(first)
     assert not ArticleBand.objects.filter(article=first).exists()
     one_word_changed = fingerprinted(LEAD.replace("Tuesday", "Wednesday"))
-    assert dedupe.assign_story(one_word_changed) == one_word_changed
+    assert join_story(one_word_changed) == one_word_changed
     reformatted = fingerprinted(LEAD.upper().replace(",", ""))
-    assert dedupe.assign_story(reformatted) == first
+    assert join_story(reformatted) == first
     # Articles without text have no content hash, and never cluster.
     empty = fingerprinted("")
-    dedupe.assign_story(empty)
-    assert dedupe.find_story(fingerprinted("  ")) is None
+    join_story(empty)
+    assert story_of(fingerprinted("  ")) is None
 
 
 @pytest.mark.django_db
 def test_fingerprint_twice_leaves_the_same_band_rows(corpus):
     article = fingerprinted(render(corpus.article_words(topic=4)))
     first = list(ArticleBand.objects.filter(article=article).order_by("band").values_list("band", "key"))
-    dedupe.fingerprint_article(article)
+    store_fingerprint(article)
     second = list(ArticleBand.objects.filter(article=article).order_by("band").values_list("band", "key"))
     assert first == second
     assert [band for band, _ in first] == list(range(dedupe.BANDS))
@@ -230,31 +251,31 @@ def test_fingerprint_twice_leaves_the_same_band_rows(corpus):
 
     # New text replaces the keys; a text grown too short loses them.
     article.text = render(corpus.article_words(topic=4))
-    dedupe.fingerprint_article(article)
+    store_fingerprint(article)
     third = list(ArticleBand.objects.filter(article=article).order_by("band").values_list("band", "key"))
     assert len(third) == dedupe.BANDS
     assert {key for _, key in third}.isdisjoint(key for _, key in first)
     article.text = LEAD
-    dedupe.fingerprint_article(article)
+    store_fingerprint(article)
     assert not ArticleBand.objects.filter(article=article).exists()
 
 
 @pytest.mark.django_db
-def test_assign_story_is_idempotent(corpus):
+def test_joining_a_story_is_idempotent(corpus):
     words = corpus.article_words(topic=5)
     original = fingerprinted(render(words))
     copy = fingerprinted(render(corpus.replace_words(words, 0.05)))
-    assert [dedupe.assign_story(original), dedupe.assign_story(original)] == [original, original]
-    assert [dedupe.assign_story(copy), dedupe.assign_story(copy)] == [original, original]
+    assert [join_story(original), join_story(original)] == [original, original]
+    assert [join_story(copy), join_story(copy)] == [original, original]
     # The root, processed again after its copy, stays its own story.
-    assert dedupe.assign_story(original) == original
+    assert join_story(original) == original
 
 
 @pytest.mark.django_db
 def test_story_source_count_counts_distinct_publishers(corpus):
     words = corpus.article_words(topic=6)
     story = fingerprinted(render(words), publisher="Reuters", url="https://www.reuters.com/a")
-    dedupe.assign_story(story)
+    join_story(story)
     sources = [
         ("Reuters ", "https://www.reuters.com/b"),  # the same publisher again, under another URL
         ("REUTERS", "https://uk.reuters.com/c"),
@@ -264,36 +285,38 @@ def test_story_source_count_counts_distinct_publishers(corpus):
     ]
     for publisher, url in sources:
         copy = fingerprinted(render(corpus.replace_words(words, 0.05)), publisher=publisher, url=url)
-        assert dedupe.assign_story(copy) == story
+        assert join_story(copy) == story
     feed = FeedFactory(publisher="Anadolu")
     copy = fingerprinted(render(corpus.replace_words(words, 0.05)), publisher="", url="https://aa.com.tr/g", feed=feed)
-    dedupe.assign_story(copy)
+    join_story(copy)
     # An unrelated article in its own story does not count.
-    dedupe.assign_story(fingerprinted(render(corpus.article_words(topic=6)), publisher="AP"))
+    join_story(fingerprinted(render(corpus.article_words(topic=6)), publisher="AP"))
 
     assert dedupe.story_source_count(story) == 4  # Reuters, Al Jazeera, timesofisrael.com, Anadolu
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("stored", [10, 200])
-def test_assign_story_costs_the_same_queries_at_any_corpus_size(corpus, stored, django_assert_num_queries):
+def test_finding_a_story_costs_the_same_queries_at_any_corpus_size(corpus, stored, django_assert_num_queries):
     """Half the stored articles are copies of one original (more than MAX_CANDIDATES at 200), half unrelated."""
     words = corpus.article_words(topic=7)
     original = fingerprinted(render(words))
-    dedupe.assign_story(original)
+    join_story(original)
     for i in range(stored - 1):
         text = corpus.replace_words(words, 0.05) if i % 2 else corpus.article_words(topic=i % TOPICS)
-        dedupe.assign_story(fingerprinted(render(text)))
+        join_story(fingerprinted(render(text)))
     assert ArticleBand.objects.values("article").distinct().count() == stored
     copy = fingerprinted(render(corpus.replace_words(words, 0.05)))
     unrelated = fingerprinted(render(corpus.article_words(topic=7)))
 
+    copy_print, unrelated_print = dedupe.fingerprint(copy.text), dedupe.fingerprint(unrelated.text)
+
     # 1. the band-key lookup (candidates sharing a (band, key), capped), 2. the earliest exact copy,
-    # 3. the texts and stories of both, 4. the update of the article's story.
-    with django_assert_num_queries(4):
-        assert dedupe.assign_story(copy) == original
-    with django_assert_num_queries(3):  # no candidate and no exact copy: no rows to read
-        assert dedupe.assign_story(unrelated) == unrelated
+    # 3. the texts and stories of both.
+    with django_assert_num_queries(3):
+        assert dedupe.find_stories([(copy, copy_print)]) == [original]
+    with django_assert_num_queries(2):  # no candidate and no exact copy: no rows to read
+        assert dedupe.find_stories([(unrelated, unrelated_print)]) == [None]
 
 
 def test_the_fingerprint_hashes_shingles_exactly_as_shingles_does():

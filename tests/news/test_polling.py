@@ -8,6 +8,7 @@ from django.utils import timezone
 from news import services
 from news.models import Article, Feed, FeedPoll, Tombstone
 from news.pipeline.politeness import HostBusy
+from review import services as review_services
 from tests import factories as f
 from tests.news import feeds
 
@@ -158,7 +159,7 @@ def test_a_rejected_article_never_comes_back(http_server, role_users):
     http_server.route("/feed.xml", body=feeds.rss(page_links(http_server, 2)).encode())
     feed, _ = services.feed_add(url=http_server.url("/feed.xml"))
     football = Article.objects.get(guid="item-1")
-    services.article_reject(article=football, reviewer=role_users["editor"], reason="Not about the talks.")
+    review_services.article_reject(article=football, reviewer=role_users["editor"], reason="Not about the talks.")
     services.article_delete(article=Article.objects.get(guid="item-0"))
     assert Tombstone.objects.count() == 2
     Feed.objects.filter(pk=feed.pk).update(last_unconditional_at=None, body_hash="")

@@ -3,12 +3,10 @@
 import datetime
 
 import pytest
-from django.urls import reverse
 
 from actors.models import Alias
-from negotiations.models import Citation
 from news import services
-from news.models import Article, Tombstone
+from news.models import Article
 from tests import factories as f
 from tests.news import feeds
 
@@ -65,7 +63,14 @@ def world():
 def ingest(server, items: list[dict], path: str = "/feed.xml") -> list[Article]:
     server.route(path, body=feeds.rss(items).encode())
     _, summary = services.feed_add(url=server.url(path))
-    return [services.article_process(article_id=article_id) for article_id in summary.to_process]
+    return [process(article_id) for article_id in summary.to_process]
+
+
+def process(article_id: int, *, force: bool = False) -> Article:
+    """Process one article as a batch of one (the tasks' path), and read it back."""
+    outcome = services.articles_process(article_ids=[article_id], force=force)
+    assert not outcome.failed and not outcome.busy
+    return Article.objects.get(pk=article_id)
 
 
 def test_a_summary_only_item_gets_its_page_fetched_and_extracted(http_server, world):
@@ -166,72 +171,13 @@ def test_processing_twice_changes_nothing(http_server, world):
         sorted(article.suggestions.values_list("object_id", "score")),
         list(article.bands.order_by("band").values_list("band", "key")),
     )
-    services.article_process(article_id=article.pk, force=True)
+    process(article.pk, force=True)
     after = (
         sorted(article.mentions.values_list("actor_id", "start", "end")),
         sorted(article.suggestions.values_list("object_id", "score")),
         list(article.bands.order_by("band").values_list("band", "key")),
     )
     assert before == after
-
-
-def test_review_accept_turns_chosen_suggestions_into_citations(http_server, world, role_users):
-    http_server.route("/news/doha", body=page("Doha", BODY), headers={"Content-Type": "text/html"})
-    (article,) = ingest(http_server, [{"guid": "1", "title": "Doha", "link": http_server.url("/news/doha")}])
-    chosen = article.suggestions.get(object_id=world["dinner"].pk)
-    services.article_accept(article=article, reviewer=role_users["editor"], suggestion_ids=[chosen.pk])
-    citation = Citation.objects.get()
-    assert citation.record == world["dinner"] and citation.article == article
-    article.refresh_from_db()
-    assert (article.review_state, article.reviewer) == ("accepted", role_users["editor"])
-    foreign = f.SuggestionFactory()
-    with pytest.raises(services.ReviewError):
-        services.article_accept(article=article, reviewer=role_users["editor"], suggestion_ids=[foreign.pk])
-
-
-def test_review_reject_needs_a_reason_and_leaves_a_tombstone(role_users):
-    article = f.ArticleFactory()
-    with pytest.raises(services.ReviewError):
-        services.article_reject(article=article, reviewer=role_users["editor"], reason="  ")
-    services.article_reject(article=article, reviewer=role_users["editor"], reason="Football.")
-    assert Tombstone.objects.get().canonical_url == article.canonical_url
-
-
-def test_review_mark_duplicate_points_at_the_original(role_users):
-    original, copy = f.ArticleFactory(), f.ArticleFactory()
-    services.article_mark_duplicate(article=copy, reviewer=role_users["editor"], original=original)
-    copy.refresh_from_db()
-    assert (copy.review_state, copy.duplicate_of) == ("duplicate", original)
-    with pytest.raises(services.ReviewError):
-        services.article_mark_duplicate(article=original, reviewer=role_users["editor"], original=original)
-
-
-def test_the_admin_review_queue_and_actions(client_for, world):
-    high = f.ArticleFactory(title="Talks", relevance=0.9)
-    low = f.ArticleFactory(title="Football", relevance=0.0)
-    done = f.ArticleFactory(title="Done", review_state="accepted", reviewed_at=high.created_at)
-    client = client_for("editor")
-    url = reverse("admin:news_article_changelist")
-    listed = [a.title for a in client.get(url).context["cl"].result_list]
-    assert listed == ["Talks", "Football"]  # pending only, most relevant first
-    assert done.title not in listed
-    response = client.post(url, {"action": "reject", "_selected_action": [low.pk], "reason": "Sport, not talks."})
-    assert response.status_code == 302
-    low.refresh_from_db()
-    assert (low.review_state, low.review_note) == ("rejected", "Sport, not talks.")
-    confirm = client.post(url, {"action": "accept", "_selected_action": [high.pk]})
-    assert confirm.status_code == 200 and b"Accept and cite" in confirm.content
-    client.post(url, {"action": "accept", "_selected_action": [high.pk], "confirm": "yes"})
-    high.refresh_from_db()
-    assert high.review_state == "accepted"
-
-
-def test_a_viewer_cannot_review(client_for):
-    article = f.ArticleFactory()
-    url = reverse("admin:news_article_changelist")
-    client_for("viewer").post(url, {"action": "reject", "_selected_action": [article.pk], "reason": "No."})
-    article.refresh_from_db()
-    assert article.review_state == "pending"
 
 
 def test_the_queue_counts_independent_outlets_per_story():

@@ -7,8 +7,8 @@ from rest_framework import status
 
 from negotiations.api import filters as negotiation_filters
 from negotiations.models import Citation, Meeting, Position, Proposal, Response, StickingPoint, Term
-from news.api.filters import ARTICLE_TEXT
 from news.models import Article
+from review.api.filters import ARTICLE_TEXT
 from tests import factories as f
 from tracker import search
 

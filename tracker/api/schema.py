@@ -47,7 +47,10 @@ ERRORS = {
     401: "Not signed in: no credentials, or a token that is unknown, expired or revoked.",
     403: "Signed in, but the user's role does not allow this (or a browser session without its CSRF token).",
     404: "No such record (or, on a list, no such page).",
-    409: "The write conflicts with other records: a delete others depend on, or a unique value taken meanwhile.",
+    409: (
+        "The write conflicts with other records: a delete others depend on, a unique value taken meanwhile, "
+        "or an article another editor reviewed first."
+    ),
     412: "Precondition failed: the record changed since you read it.",
     413: "The request body is larger than the server accepts (DATA_UPLOAD_MAX_MEMORY_SIZE, 1 MiB by default).",
     415: "The body is not JSON (send `Content-Type: application/json`).",

@@ -22,6 +22,7 @@ v1 = [
     path("", include("negotiations.api.urls")),
     path("", include("negotiations.api.dashboard_urls")),
     path("", include("news.api.urls")),
+    path("", include("review.api.urls")),
 ]
 
 urlpatterns = [

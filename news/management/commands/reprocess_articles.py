@@ -3,7 +3,6 @@ from tqdm import tqdm
 
 from news import services
 from news.models import Article
-from news.pipeline import mentions, suggest
 
 
 class Command(BaseCommand):
@@ -31,8 +30,7 @@ class Command(BaseCommand):
                 articles.iterator(chunk_size=500), total=articles.count(), unit="article", file=self.stderr
             ):
                 try:
-                    mentions.detect_mentions(article)
-                    suggest.suggest_for_article(article)
+                    services.article_redetect_mentions(article=article)
                     done += 1
                 except Exception as error:
                     services.article_mark_failed(article_id=article.pk, error=f"{type(error).__name__}: {error}")

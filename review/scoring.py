@@ -4,6 +4,8 @@ Each suggestion says why (reasons) so an editor can judge it in seconds. The
 cost per article is bounded: every lookup starts from the actors the article
 mentions (indexed) and is capped, whatever the size of the record. The batch's actor ids go into
 the queries with `any_of` (tracker/lookups.py): one array parameter, not a prepared value each.
+Processing calls it for each batch through `review.services.suggestions_for_batch` (a hook named in
+settings.INGEST_BATCH_HOOKS: news does not know review).
 """
 
 import datetime
@@ -11,12 +13,12 @@ import math
 import re
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import transaction
 from django.db.models import Prefetch, Q
 
 from negotiations.models import Meeting, Position, Proposal, Response, StickingPoint, Term, TrackActor
+from news.models import Article
 
-from ..models import Article, Suggestion
+from .models import Suggestion
 
 WINDOW = datetime.timedelta(days=10)
 MAX_CANDIDATES = 50
@@ -33,24 +35,9 @@ def _keyword_share(keywords: set[str], words: set[str]) -> float:
     return len(keywords & words) / len(keywords) if keywords else 0.0
 
 
-def suggest_for_article(article: Article) -> list[Suggestion]:
-    """Replace the article's suggestions and set its relevance (0 when it names no actor: noise sinks)."""
-    actor_ids = set(article.mentions.values_list("actor_id", flat=True))
-    suggestions, relevance = score_article(article, actor_ids)
-    with transaction.atomic():
-        replace_suggestions([article.pk], suggestions)
-        Article.objects.filter(pk=article.pk).update(relevance=relevance)
-    article.relevance = relevance
-    return suggestions
-
-
-def score_article(article: Article, actor_ids: set[int]) -> tuple[list[Suggestion], float]:
-    """The article's suggestions (unsaved) and its relevance, given the actors it mentions."""
-    return score_articles([(article, actor_ids)])[0]
-
-
 def score_articles(items: list[tuple[Article, set[int]]]) -> list[tuple[list[Suggestion], float]]:
-    """`score_article` for a batch: every article's candidate records come from one set of queries.
+    """Each article's suggestions (unsaved) and relevance, given the actors it mentions; the candidate
+    records of the whole batch come from one set of queries.
 
     The pools hold the candidates of the whole batch (the union of its actors, the span of its
     dates), capped at MAX_CANDIDATES per article; each article takes its first MAX_CANDIDATES

@@ -1,0 +1,133 @@
+"""Writes of review: the suggestions a processed batch gets, and an editor's verdict on an article.
+
+An article's verdict is a transition out of the pending state: accept (the chosen suggestions become
+citations of their records), reject with a reason (a tombstone keeps ingestion from bringing the article
+back) or mark as a duplicate. Two editors may act on one article at once: each transition claims the
+article with a conditional UPDATE (`WHERE review_state = 'pending'`), so exactly one wins and the other
+gets a `ReviewConflict` naming who decided what, and when. Admin actions and API views call these.
+"""
+
+from django.db import transaction
+from django.utils import timezone
+
+from negotiations.models import Citation
+from news.models import Article, Tombstone
+
+from . import scoring
+from .models import Suggestion
+
+
+class ReviewError(Exception):
+    """The editor's input does not allow the transition; the message says why."""
+
+
+class ReviewConflict(ReviewError):
+    """The article is no longer pending: another editor (or processing) decided it first."""
+
+
+# Processing -----------------------------------------------------------------
+
+
+def suggestions_for_batch(items: list[tuple[Article, set[int]]]) -> None:
+    """The processing batch hook (settings.INGEST_BATCH_HOOKS, called by news.services inside the batch's
+    transaction, its rows locked): score each article against the record given the actors it mentions, set
+    its relevance (the batch's UPDATE stores it) and replace its suggestions. A fixed number of queries
+    for the whole batch: the candidate records (review/scoring.py), a delete and an insert."""
+    scores = scoring.score_articles(items)
+    for (article, _), (_, relevance) in zip(items, scores, strict=True):
+        article.relevance = relevance
+    scoring.replace_suggestions(
+        [article.pk for article, _ in items], [suggestion for suggestions, _ in scores for suggestion in suggestions]
+    )
+
+
+# Review ---------------------------------------------------------------------
+
+
+@transaction.atomic
+def article_accept(*, article: Article, reviewer, suggestion_ids: list[int] = (), note: str = "") -> list[Citation]:
+    """Accept an article: each chosen suggestion becomes a citation of its record."""
+    chosen = list(Suggestion.objects.filter(article=article, pk__in=suggestion_ids).select_related("content_type"))
+    if len(chosen) != len(set(suggestion_ids)):
+        raise ReviewError("Some chosen suggestions do not belong to this article.")
+    _claim(article, reviewer, Article.ReviewState.ACCEPTED, note=note)
+    citations = []
+    for suggestion in chosen:
+        citation, _ = Citation.objects.get_or_create(
+            content_type=suggestion.content_type,
+            object_id=suggestion.object_id,
+            article=article,
+            defaults={
+                "publisher": article.publisher,
+                "title": article.title[:500],
+                "url": article.canonical_url[:2000],
+                "published_on": article.published_at.date() if article.published_at else None,
+            },
+        )
+        citations.append(citation)
+    return citations
+
+
+@transaction.atomic
+def article_reject(*, article: Article, reviewer, reason: str) -> Tombstone:
+    """Reject an article with a reason; its tombstone keeps ingestion from bringing it back."""
+    if not reason.strip():
+        raise ReviewError("Say why the article is rejected.")
+    _claim(article, reviewer, Article.ReviewState.REJECTED, note=reason)
+    tombstone, _ = Tombstone.objects.update_or_create(
+        canonical_url=article.canonical_url, defaults={"title": article.title, "reason": reason}
+    )
+    return tombstone
+
+
+@transaction.atomic
+def article_mark_duplicate(*, article: Article, reviewer, original: Article, note: str = "") -> Article:
+    """Mark an article as a duplicate of `original` (or of the article that one already duplicates)."""
+    if original.pk == article.pk:
+        raise ReviewError("An article cannot duplicate itself.")
+    target = original.duplicate_of_id or original.pk
+    if target == article.pk:
+        raise ReviewError("The original is itself marked as a duplicate of this article.")
+    _claim(article, reviewer, Article.ReviewState.DUPLICATE, note=note, duplicate_of_id=target)
+    return article
+
+
+def _claim(article: Article, reviewer, state: str, *, note: str, **extra) -> None:
+    """Move the article out of pending in one conditional UPDATE: if another transaction did first (or
+    does while this one waits on the row), nothing changes and ReviewConflict says what happened. The
+    history row django-simple-history would write on save() is written beside it."""
+    now = timezone.now()
+    changes = {
+        "review_state": state,
+        "reviewer": reviewer,
+        "reviewed_at": now,
+        "review_note": note,
+        "updated_at": now,
+        **extra,
+    }
+    claimed = Article.objects.filter(pk=article.pk, review_state=Article.ReviewState.PENDING).update(**changes)
+    if not claimed:
+        raise ReviewConflict(conflict_message(article.pk))
+    for name, value in changes.items():
+        setattr(article, name, value)
+    Article.history.bulk_history_create([article], update=True, default_user=reviewer)
+
+
+def conflict_message(article_id: int) -> str:
+    """What happened to an article an editor wanted to review: who decided it, how, and when."""
+    current = (
+        Article.objects.select_related("reviewer")
+        .only("review_state", "reviewed_at", "duplicate_of_id", "reviewer__username")
+        .filter(pk=article_id)
+        .first()
+    )
+    if current is None:
+        return "The article was deleted meanwhile."
+    who = f"by {current.reviewer.username}" if current.reviewer else "automatically (processing)"
+    when = f" at {timezone.localtime(current.reviewed_at):%Y-%m-%d %H:%M:%S %Z}" if current.reviewed_at else ""
+    verdict = {
+        Article.ReviewState.ACCEPTED: "accepted",
+        Article.ReviewState.REJECTED: "rejected",
+        Article.ReviewState.DUPLICATE: f"marked a duplicate of article {current.duplicate_of_id}",
+    }.get(current.review_state, current.review_state)
+    return f"Article {article_id} was already {verdict} {who}{when}; nothing was changed."
