@@ -21,15 +21,20 @@ def free_port() -> int:
 class PrivateRedis:
     """A redis-server of the test's own on 127.0.0.1, stopped and started again on the same port."""
 
-    def __init__(self, folder: Path):
-        self.folder, self.port, self.process = folder, free_port(), None
+    def __init__(self, folder: Path, *, persistent: bool = False):
+        """`persistent`: an append-only file in `folder`, as production's Redis keeps (docker-compose.yml),
+        so queued messages survive a restart."""
+        self.folder, self.port, self.process, self.persistent = folder, free_port(), None, persistent
         self.url = f"redis://127.0.0.1:{self.port}/0"
 
     def start(self) -> None:
         executable = shutil.which("redis-server")
         assert executable, "redis-server is needed (Debian's redis-server package)"
         self.process = subprocess.Popen(  # noqa: S603 - a fixed local binary
-            [executable, "--bind", "127.0.0.1", "--port", str(self.port), "--save", "", "--appendonly", "no"],
+            [
+                *(executable, "--bind", "127.0.0.1", "--port", str(self.port), "--dir", str(self.folder)),
+                *("--save", "", "--appendonly", "yes" if self.persistent else "no", "--appendfsync", "always"),
+            ],
             cwd=self.folder,
             stdout=subprocess.DEVNULL,
         )

@@ -14,6 +14,7 @@ Usage: ``with host_slot(host): result = fetch(url)``; on a 429 or 503 with Retry
 """
 
 import hashlib
+import logging
 import math
 import os
 import re
@@ -29,6 +30,9 @@ from django.core.cache import cache, caches
 from django.core.cache.backends.redis import RedisCache
 
 _SAFE_HOST = re.compile(r"[a-z0-9._:\[\]-]{1,200}")
+
+
+logger = logging.getLogger(__name__)
 
 
 class HostBusy(Exception):
@@ -150,7 +154,7 @@ def host_slot(host: str, *, wait: float | None = None) -> Iterator[None]:
     gate, token = _gate(), uuid.uuid4().hex
     deadline = time.monotonic() + (settings.INGEST_HOST_WAIT if wait is None else wait)
     pause = _FIRST_PAUSE
-    while (answer := gate.claim(host, token)) != 0:
+    while (answer := _claim(gate, host, token)) != 0:
         left = deadline - time.monotonic()
         if answer is None:  # another request is under way: look again soon, a little later each time
             if left <= 0:
@@ -164,7 +168,29 @@ def host_slot(host: str, *, wait: float | None = None) -> Iterator[None]:
     try:
         yield
     finally:
-        gate.push(host, time.time() + settings.INGEST_HOST_MIN_GAP, token)
+        _push(gate, host, time.time() + settings.INGEST_HOST_MIN_GAP, token)
+
+
+# Without its shared state (Redis restarting, a network fault) nobody can tell whether a host is free: it
+# counts as busy for this long, so the caller retries later instead of failing the article or the feed.
+UNREACHABLE_RETRY = 5.0
+
+
+def _claim(gate, host: str, token: str) -> float | None:
+    try:
+        return gate.claim(host, token)
+    except (redis.ConnectionError, redis.TimeoutError) as error:
+        logger.warning("politeness state unreachable; the host counts as busy", extra={"host": host})
+        raise HostBusy(host, UNREACHABLE_RETRY) from error
+
+
+def _push(gate, host: str, when: float, token: str = "") -> None:
+    """Record when `host` may be asked next; lost if the shared state is unreachable (the claim's own
+    timeout then frees the host)."""
+    try:
+        gate.push(host, when, token)
+    except (redis.ConnectionError, redis.TimeoutError):
+        logger.warning("politeness state unreachable; the host's next gap is not recorded", extra={"host": host})
 
 
 _FIRST_PAUSE, _LONGEST_PAUSE = 0.002, 0.05  # seconds between looks at a host in use
@@ -172,4 +198,4 @@ _FIRST_PAUSE, _LONGEST_PAUSE = 0.002, 0.05  # seconds between looks at a host in
 
 def defer_host(host: str, seconds: float) -> None:
     """Ask nothing of host for the next `seconds` (a Retry-After), capped at INGEST_MAX_INTERVAL."""
-    _gate().push(host, time.time() + min(seconds, settings.INGEST_MAX_INTERVAL))
+    _push(_gate(), host, time.time() + min(seconds, settings.INGEST_MAX_INTERVAL))

@@ -219,6 +219,7 @@ def test_a_feed_added_in_the_admin_fills_the_review_queue_through_beat_and_a_wor
     assert Feed.objects.get().polls.count() == 2
 
 
+@pytest.mark.faults
 def test_killing_a_worker_mid_task_loses_nothing_and_duplicates_nothing(http_server, processes):
     hamas = f.ActorFactory(name="Hamas", slug="hamas")
     hamas.aliases.create(name="Hamas", language="en")
@@ -230,7 +231,7 @@ def test_killing_a_worker_mid_task_loses_nothing_and_duplicates_nothing(http_ser
 
     victim = processes.worker()
     process_articles.delay([article.pk])
-    wait_for(lambda: any(r.path == "/slow/1" for r in http_server.requests), 30, processes, "the task to start")
+    wait_for(lambda: any(r.path == "/slow/1" for r in http_server.requests), 90, processes, "the task to start")
     processes.kill(victim)  # SIGKILL to the whole process group: no chance to finish or to acknowledge
     article.refresh_from_db()
     assert article.processing_state == "new"
@@ -291,6 +292,7 @@ def use_broker(env: dict, url: str) -> None:
     env.update(REDIS_URL=url, CELERY_BROKER_URL=url)
 
 
+@pytest.mark.faults
 def test_a_feed_added_while_the_broker_is_down_is_saved_and_processed_once_it_is_back(
     http_server, processes, private_redis, client_for, settings
 ):
@@ -327,6 +329,7 @@ def test_a_feed_added_while_the_broker_is_down_is_saved_and_processed_once_it_is
     assert Mention.objects.filter(actor=hamas).exists()
 
 
+@pytest.mark.faults
 def test_an_admin_poll_while_the_broker_is_down_warns_and_leaves_the_feed_to_its_schedule(
     http_server, processes, private_redis, client_for
 ):
@@ -343,3 +346,105 @@ def test_an_admin_poll_while_the_broker_is_down_warns_and_leaves_the_feed_to_its
     shown = [str(message) for message in response.context["messages"]]
     assert any("task queue could not be reached" in message for message in shown), shown
     assert response.redirect_chain and response.redirect_chain[0][1] == 302
+
+
+# Faults injected into the real services (issue: nothing is lost or done twice) --------------------------------
+
+
+def hamas_articles(http_server, count: int, *, delay: float = 0) -> list[int]:
+    """`count` waiting articles whose pages (slow by `delay` seconds) mention Hamas."""
+    hamas = f.ActorFactory(name="Hamas", slug="hamas")
+    hamas.aliases.create(name="Hamas", language="en")
+    feed = f.FeedFactory(url=http_server.url("/feed.xml"))
+    ids = []
+    for n in range(count):
+        url = article_page(http_server, f"/fault/{n}", delay=delay)
+        article = f.ArticleFactory(feed=feed, url=url, canonical_url=url, summary="Short.", processing_state="new")
+        ids.append(article.pk)
+    return ids
+
+
+def assert_each_processed_once(ids: list[int]) -> None:
+    """Processed, with exactly one set of mentions each: a task run twice would not double them (it replaces
+    them), so also no second article, and the history shows one processing write each."""
+    assert sorted(Article.objects.values_list("pk", flat=True)) == sorted(ids)
+    for article_id in ids:
+        assert Mention.objects.filter(article_id=article_id).count() == TEXT.count("Hamas"), article_id
+
+
+@pytest.mark.faults
+def test_a_worker_stopped_with_sigterm_mid_batch_finishes_it_and_loses_nothing(http_server, processes):
+    """Warm shutdown (what docker stop sends): the task in hand is finished and acknowledged; nothing is redone."""
+    from news.tasks import process_articles
+
+    ids = hamas_articles(http_server, 3, delay=1)
+    worker = processes.worker()
+    process_articles.delay(ids)
+    wait_for(lambda: any(r.path.startswith("/fault/") for r in http_server.requests), 90, processes, "the batch")
+    os.kill(worker.pid, signal.SIGTERM)  # the main process only, as docker does: a warm shutdown
+    worker.wait(timeout=60)
+    assert Article.objects.filter(pk__in=ids, processing_state="processed").count() == 3, processes.logs()
+    assert_each_processed_once(ids)
+
+    # A new worker finds nothing left to do: the batch was acknowledged, not left for redelivery.
+    fetched = len(http_server.requests)
+    processes.worker()
+    time.sleep(6)  # past the test broker's visibility timeout (4 s)
+    assert len(http_server.requests) == fetched
+    assert_each_processed_once(ids)
+
+
+@pytest.mark.faults
+def test_two_beats_at_once_never_poll_a_feed_twice(http_server, processes):
+    """Two beat processes (an operator's mistake, a rolling deploy) both send the tick every second; the claim
+    (row locks and a lease) lets one poll through per due feed."""
+    http_server.route("/feed.xml", body=feeds.rss([{"guid": "1", "title": "Doha"}]).encode(), delay=1)
+    feed = f.FeedFactory(
+        url=http_server.url("/feed.xml"), next_poll_at=timezone.now(), poll_interval=datetime.timedelta(hours=1)
+    )
+    every_second, _ = IntervalSchedule.objects.get_or_create(every=1, period="seconds")
+    PeriodicTask.objects.filter(name="Poll due feeds").update(interval=every_second)
+    processes.worker()
+    processes.worker()
+    beat = ("beat", "--scheduler", "django_celery_beat.schedulers:DatabaseScheduler", "--max-interval", "1")
+    processes.start(*beat, "--schedule", str(processes.tmp_path / "beat-1"))
+    processes.start(*beat, "--schedule", str(processes.tmp_path / "beat-2"))
+    wait_for(lambda: feed.polls.exists(), 40, processes, "the first poll")
+    time.sleep(6)  # several ticks of each beat, with the feed's poll in flight for a second
+    assert feed.polls.count() == 1
+    assert [request.path for request in http_server.requests] == ["/feed.xml"]
+
+
+@pytest.mark.faults
+def test_redis_restarted_while_articles_are_processed_loses_and_doubles_nothing(
+    http_server, processes, tmp_path, settings
+):
+    """Production's Redis keeps an append-only file (docker-compose.yml): the queue outlives a restart, the
+    worker reconnects, a batch in flight is delivered again after its visibility timeout, and processing
+    skips what is done."""
+    from news.tasks import enqueue_processing
+
+    settings.INGEST_PROCESS_BATCH = 2
+    redis_server = PrivateRedis(tmp_path / "redis", persistent=True)
+    (tmp_path / "redis").mkdir()
+    redis_server.start()
+    try:
+        use_broker(processes.env, redis_server.url)
+        ids = hamas_articles(http_server, 6, delay=0.5)
+        enqueue_processing(ids)  # three batches queued
+        processes.worker()
+        wait_for(lambda: any(r.path.startswith("/fault/") for r in http_server.requests), 90, processes, "work")
+        redis_server.stop()  # mid-batch
+        time.sleep(2)
+        redis_server.start()  # same port, same append-only file
+        wait_for(
+            lambda: Article.objects.filter(pk__in=ids, processing_state="processed").count() == 6,
+            90,
+            processes,
+            "every article, after the restart",
+        )
+        assert_each_processed_once(ids)
+        assert not Article.objects.filter(processing_state="failed").exists()
+    finally:
+        processes.stop_all()
+        redis_server.stop()

@@ -15,9 +15,11 @@ import pytest
 import redis
 from django.utils import timezone
 
+from news.pipeline import politeness
 from news.pipeline.http import FetchError, fetch, parse_retry_after
 from news.pipeline.politeness import HostBusy, defer_host, host_slot
 from tests.news.http_server import TEST_CA_PEM, LocalHTTPServer, gzip_bomb
+from tests.services import PrivateRedis
 
 USER_AGENT = "CeasefireTracker-test/1.0 (+https://tracker.example/about)"
 
@@ -590,8 +592,6 @@ def test_the_gate_lives_where_every_worker_sees_it(host, settings):
     """With Redis (production, CI) a claim is in Redis, seen by any process; otherwise in the process's cache."""
     from django.core.cache import cache
 
-    from news.pipeline import politeness
-
     with host_slot(host):
         if settings.CACHES["default"]["BACKEND"].endswith("RedisCache"):
             other_process = redis.Redis.from_url(settings.CACHES["default"]["LOCATION"])
@@ -599,4 +599,21 @@ def test_the_gate_lives_where_every_worker_sees_it(host, settings):
         else:
             assert cache.get(politeness._key(host, "lock"))
     with pytest.raises(HostBusy), host_slot(host, wait=0):  # and the gap after it
+        pass
+
+
+def test_a_host_counts_as_busy_while_the_politeness_state_is_unreachable(host, settings, tmp_path):
+    """Redis restarting: nobody can tell whether the host is free, so the caller is told to retry later
+    (not that the article or the feed failed); a request already under way ends without an error."""
+    server = PrivateRedis(tmp_path)
+    server.start()
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": server.url}}
+    with host_slot(host):
+        server.stop()  # mid-request: its gap afterwards cannot be recorded, and that is all
+    with pytest.raises(HostBusy) as busy, host_slot(host, wait=0):
+        pass
+    assert busy.value.retry_in == politeness.UNREACHABLE_RETRY
+    defer_host(host, 30)  # a Retry-After that cannot be recorded is not an error either
+    server.start()
+    with host_slot(host):  # once it is back, the host is free again
         pass
