@@ -3,6 +3,13 @@
 Statuses are derived, never stored twice: a proposal's from its latest event,
 a sticking point's from its latest status change, each party's stance from its
 latest position — each "as of" any date.
+
+"As of" a date rebuilds the record exactly as it stood at the end of that day: a record
+exists from its first dated fact (a proposal's first event; a sticking point's first status
+change or position), so one that did not exist yet is absent, never shown with a default
+status. Without a date, every record is shown as it stands now, undated ones included.
+Statuses are never empty: a proposal whose events by then change no status is drafted, a
+sticking point with positions but no status change yet is open.
 """
 
 import datetime
@@ -68,9 +75,12 @@ def _on_or_before(field: str, as_of: datetime.date | None) -> Q:
 def proposals_with_status(
     queryset: QuerySet[Proposal] | None = None, *, as_of: datetime.date | None = None
 ) -> QuerySet[Proposal]:
-    """Proposals annotated with `latest_event`, `latest_event_on`, `status` and `violations` (as of a date)."""
+    """Proposals annotated with `latest_event`, `latest_event_on`, `status` and `violations` (as of a date:
+    then only the proposals with an event on or before it)."""
     queryset = Proposal.objects.all() if queryset is None else queryset
     events = ProposalEvent.objects.filter(_on_or_before("occurred_on", as_of), proposal=OuterRef("pk"))
+    if as_of is not None:
+        queryset = queryset.filter(Exists(events))
     latest = events.filter(kind__in=list(EVENT_STATUS)).order_by("-occurred_on", "-id")
     violations = (
         events.filter(kind=ProposalEvent.Kind.VIOLATED)
@@ -101,25 +111,35 @@ def proposals_with_status(
     )
 
 
-def proposal_status_as_of(proposal: Proposal, as_of: datetime.date) -> str:
-    return proposals_with_status(Proposal.objects.filter(pk=proposal.pk), as_of=as_of).values_list("status", flat=True)[
-        0
-    ]
+def proposal_status_as_of(proposal: Proposal, as_of: datetime.date) -> str | None:
+    """The proposal's status at the end of that day; None if it had no event yet (it did not exist)."""
+    rows = proposals_with_status(Proposal.objects.filter(pk=proposal.pk), as_of=as_of)
+    return rows.values_list("status", flat=True).first()
 
 
 def sticking_points_with_state(
     queryset: QuerySet[StickingPoint] | None = None, *, as_of: datetime.date | None = None
 ) -> QuerySet[StickingPoint]:
-    """Sticking points with `status`, `status_since` and `party_count` (actors with a position), as of a date."""
+    """Sticking points with `status`, `status_since` and `party_count` (actors with a position), as of a date:
+    then only the points with a status change or a position on or before it.
+
+    The status is the latest status change's; before the first one a point is open (since its first
+    position)."""
     queryset = StickingPoint.objects.all() if queryset is None else queryset
-    latest = StickingPointStatus.objects.filter(
-        _on_or_before("changed_on", as_of), sticking_point=OuterRef("pk")
-    ).order_by("-changed_on", "-id")
+    changes = StickingPointStatus.objects.filter(_on_or_before("changed_on", as_of), sticking_point=OuterRef("pk"))
+    latest = changes.order_by("-changed_on", "-id")
     positions = Position.objects.filter(_on_or_before("stated_on", as_of), sticking_point=OuterRef("pk"))
+    if as_of is not None:
+        queryset = queryset.filter(Exists(changes) | Exists(positions))
     party_count = positions.order_by().values("sticking_point").annotate(n=Count("actor", distinct=True)).values("n")
     return queryset.annotate(
-        status=Subquery(latest.values("status")[:1]),
-        status_since=Subquery(latest.values("changed_on")[:1]),
+        status=Coalesce(
+            Subquery(latest.values("status")[:1]), Value(str(StickingPoint.Status.OPEN)), output_field=CharField()
+        ),
+        status_since=Coalesce(
+            Subquery(latest.values("changed_on")[:1]),
+            Subquery(positions.order_by("stated_on", "id").values("stated_on")[:1]),
+        ),
         party_count=Coalesce(Subquery(party_count, output_field=IntegerField()), 0),
     )
 

@@ -11,7 +11,7 @@ from rest_framework import serializers
 
 from actors.api.serializers import ActorBriefSerializer
 from actors.models import Actor
-from negotiations.models import Proposal, Track
+from negotiations.models import Proposal, StickingPoint, Track
 from tracker.api.filters import MAX_ID
 
 from .serializers import TrackBriefSerializer
@@ -78,7 +78,10 @@ class MeetingPairsQuerySerializer(PeriodQuerySerializer):
 class AsOfQuerySerializer(serializers.Serializer):
     as_of = serializers.DateField(
         required=False,
-        help_text=f"The record as it stood at the end of this day (default: as it stands now). {DATE_HELP}",
+        help_text=(
+            "The record as it stood at the end of this day: records with no dated fact by then are left out "
+            f"(default: every record as it stands now). {DATE_HELP}"
+        ),
     )
     track = IdOrSlugParameter(model=Track, required=False, help_text="Only this track (id or slug).")
 
@@ -141,10 +144,16 @@ class BoardRowSerializer(serializers.Serializer):
     title = serializers.CharField(source="sticking_point.title")
     category = serializers.CharField(source="sticking_point.category")
     track = TrackBriefSerializer(source="sticking_point.track")
-    status = serializers.CharField(
-        source="sticking_point.status", allow_null=True, help_text="Null when no status was recorded by then."
+    status = serializers.ChoiceField(
+        choices=StickingPoint.Status.choices,
+        source="sticking_point.status",
+        help_text="The latest status change's by then; open before the first one.",
     )
-    status_since = serializers.DateField(source="sticking_point.status_since", allow_null=True)
+    status_since = serializers.DateField(
+        source="sticking_point.status_since",
+        allow_null=True,
+        help_text="The latest status change's day by then (before the first one: the first position's).",
+    )
     party_count = serializers.IntegerField(source="sticking_point.party_count")
     positions = BoardPositionSerializer(many=True, help_text="Each actor's latest position by then, by name.")
 

@@ -58,6 +58,9 @@ class ProposalBriefSerializer(ProposalRefSerializer):
         fields = (*ProposalRefSerializer.Meta.fields, "status")
 
 
+STICKING_POINT_STATUS_HELP = "The latest status change's; open before the first one."
+
+
 class StickingPointRefSerializer(serializers.ModelSerializer):
     class Meta:
         model = StickingPoint
@@ -65,7 +68,9 @@ class StickingPointRefSerializer(serializers.ModelSerializer):
 
 
 class StickingPointBriefSerializer(StickingPointRefSerializer):
-    status = serializers.ChoiceField(choices=StickingPoint.Status.choices, read_only=True, allow_null=True)
+    status = serializers.ChoiceField(
+        choices=StickingPoint.Status.choices, read_only=True, help_text=STICKING_POINT_STATUS_HELP
+    )
 
     class Meta(StickingPointRefSerializer.Meta):
         fields = (*StickingPointRefSerializer.Meta.fields, "category", "status")
@@ -296,7 +301,9 @@ class PositionBriefSerializer(serializers.ModelSerializer):
 
 class StickingPointSerializer(serializers.ModelSerializer):
     track = TrackBriefSerializer()
-    status = serializers.ChoiceField(choices=StickingPoint.Status.choices, read_only=True, allow_null=True)
+    status = serializers.ChoiceField(
+        choices=StickingPoint.Status.choices, read_only=True, help_text=STICKING_POINT_STATUS_HELP
+    )
     status_since = serializers.DateField(read_only=True, allow_null=True)
     party_count = serializers.IntegerField(read_only=True, help_text="Actors with a stated position.")
     status_history = StatusChangeBriefSerializer(many=True, source="status_changes")

@@ -14,6 +14,7 @@ from knox.models import AuthToken
 from rest_framework import status
 
 from negotiations import demo
+from negotiations.models import StickingPoint
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -156,8 +157,8 @@ def test_the_board_answers_as_the_record_stood_on_a_past_day(viewer, history):
     ]
     (row,) = viewer.get(url, {"track": "gaza"}).json()
     assert (row["status"], row["status_since"]) == ("narrowing", "2025-07-12")
-    (row,) = viewer.get(url, {"track": "gaza", "as_of": day(1).isoformat()}).json()
-    assert (row["status"], row["status_since"], row["positions"]) == (None, None, [])
+    # Before its first status change or position the point did not exist: absent, not a null status.
+    assert viewer.get(url, {"track": "gaza", "as_of": day(6).isoformat()}).json() == []
     assert len(viewer.get(url).json()) == 2
 
 
@@ -179,6 +180,8 @@ def test_proposal_states_answer_as_the_record_stood_on_a_past_day(viewer, histor
     assert (row["status"], row["violations"]) == ("tabled", 1)
     (row,) = viewer.get(url, {"track": str(proposal.track_id)}).json()
     assert (row["status"], row["status_since"]) == ("accepted_in_principle", "2025-07-12")
+    # Before its first event the proposal did not exist: absent, not "drafted".
+    assert viewer.get(url, {"track": "gaza", "as_of": day(6).isoformat()}).json() == []
     assert len(viewer.get(url).json()) == 2
 
 
@@ -439,3 +442,15 @@ def test_dashboard_query_counts_do_not_grow_with_rows(viewer, count_queries, siz
 def test_a_format_that_names_no_renderer_is_ignored_as_on_the_lists(viewer, name):
     response = viewer.get(reverse(name), {"format": "xml"})
     assert response.status_code == status.HTTP_200_OK
+
+
+def test_the_demo_boards_as_of_july_2025_show_no_future_record_and_no_null_status(viewer):
+    """The reported cases: as of 5 July 2025 the October agreement did not exist yet; as of 7 July no
+    sticking point showed a null status."""
+    demo.load()
+    proposals = viewer.get(reverse("api:proposal-states"), {"as_of": "2025-07-05"}).json()
+    assert "gaza-ceasefire-october-2025" not in {row["slug"] for row in proposals}
+    assert proposals and all(row["status"] for row in proposals)
+    for as_of in ("2025-07-07", "2025-10-01", None):
+        board = viewer.get(reverse("api:sticking-point-board"), {"as_of": as_of} if as_of else {}).json()
+        assert board and all(row["status"] in StickingPoint.Status.values for row in board), as_of

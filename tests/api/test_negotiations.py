@@ -194,7 +194,7 @@ def test_a_sticking_point_board_follows_status_changes_and_positions(analyst):
         reverse("api:sticking-point-list"),
         {"track": "gaza", "title": "Withdrawal lines", "slug": "withdrawal", "category": "withdrawal"},
     )
-    assert created.status_code == status.HTTP_201_CREATED and created.json()["status"] is None
+    assert created.status_code == status.HTTP_201_CREATED and created.json()["status"] == "open"
     statuses = reverse("api:sticking-point-status-list")
     for changed_on, value in [("2025-07-06", "open"), ("2025-07-10", "narrowing")]:
         payload = {"sticking_point": "withdrawal", "status": value, "changed_on": changed_on}
