@@ -4,7 +4,7 @@ The query serializers parse and check the parameters (a bad date or an unknown i
 parameter); the answer serializers only read what the selectors have already loaded.
 """
 
-from django.db.models import Model, Q
+from django.db.models import Model
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -12,7 +12,7 @@ from rest_framework import serializers
 from actors.api.serializers import ActorBriefSerializer
 from actors.models import Actor
 from negotiations.models import Proposal, StickingPoint, Track
-from tracker.api.filters import MAX_ID
+from tracker.api.filters import find_record
 
 from .serializers import TrackBriefSerializer
 
@@ -35,10 +35,7 @@ class IdOrSlugParameter(serializers.CharField):
         return self.record(super().run_validation(data))
 
     def record(self, value: str):
-        lookup = Q(slug=value)
-        if value.isascii() and value.isdigit() and int(value) <= MAX_ID:  # "²" is a digit to isdigit(), not to int()
-            lookup |= Q(pk=int(value))
-        found = self.model.objects.filter(lookup).order_by("pk").first()
+        found = find_record(self.model, value)
         if found is None:
             self.fail("missing", model=self.model._meta.verbose_name, value=value)
         return found

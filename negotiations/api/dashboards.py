@@ -2,7 +2,8 @@
 and the proposals' states (both "as of" any day), a term-by-term comparison of two proposal versions,
 how often pairs of actors met, and the upcoming meetings as an iCalendar feed.
 
-Each view parses its query parameters with a serializer (a bad value is a 400 naming the parameter),
+Each view parses its query parameters with a serializer (a bad value, or a parameter the view does not
+take, is a 400 naming the parameter),
 calls one selector of negotiations/selectors.py and renders its rows. Reading needs the `view`
 permission of every kind of record the answer shows, so the roles rule here as on the resources.
 """
@@ -19,6 +20,7 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from actors.models import Actor
@@ -35,7 +37,7 @@ from negotiations.models import (
     Track,
 )
 from negotiations.models import Response as ProposalResponse
-from tracker.api.filters import FormatNegotiation
+from tracker.api.filters import FormatNegotiation, refuse_unknown_format, refuse_unknown_parameters
 from tracker.api.permissions import RolePermissions, model_permission
 
 from . import dashboard_serializers as s
@@ -68,6 +70,13 @@ class DashboardView(APIView):
 
     def get_queryset(self):
         return self.model.objects.none()
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        query_serializer_class = getattr(self, "query_serializer_class", None)
+        parameters = set(query_serializer_class().fields) if query_serializer_class else set()
+        refuse_unknown_parameters(request, {*parameters, api_settings.URL_FORMAT_OVERRIDE})
+        refuse_unknown_format(request, self)
 
     def query(self) -> dict:
         serializer = self.query_serializer_class(data=self.request.query_params)

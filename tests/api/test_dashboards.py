@@ -439,9 +439,11 @@ def test_dashboard_query_counts_do_not_grow_with_rows(viewer, count_queries, siz
 
 
 @pytest.mark.parametrize("name", ["api:upcoming-calendar", "api:timeline", "api:meeting-pairs"])
-def test_a_format_that_names_no_renderer_is_ignored_as_on_the_lists(viewer, name):
+def test_a_format_that_names_no_renderer_is_a_400_as_on_the_lists(viewer, name):
     response = viewer.get(reverse(name), {"format": "xml"})
-    assert response.status_code == status.HTTP_200_OK
+    assert response.status_code == status.HTTP_400_BAD_REQUEST
+    assert list(response.json()) == ["format"]
+    assert viewer.get(reverse(name), {"format": "json"}).status_code == status.HTTP_200_OK
 
 
 def test_the_demo_boards_as_of_july_2025_show_no_future_record_and_no_null_status(viewer):

@@ -14,7 +14,14 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from .conditional import VERSION_FIELD, ConditionalMixin, record_etag
-from .filters import FormatNegotiation, RecordFilterBackend, StrictOrderingFilter
+from .filters import (
+    FormatNegotiation,
+    RecordFilterBackend,
+    StrictOrderingFilter,
+    list_parameters,
+    refuse_unknown_format,
+    refuse_unknown_parameters,
+)
 from .serializers import StrictSerializer
 from .services import record_save, token_issue
 from .sync import UpdatedSinceFilter
@@ -23,10 +30,18 @@ from .throttling import AddressRateThrottle, LoginRateThrottle
 
 class SyncedListMixin:
     """Lists every resource shares: the filters plus `updated_since` (tracker/api/sync.py), and
-    `?format=` read as an output format only when it names one (tracker/api/export.py)."""
+    `?format=` read as an output format only when it names one (tracker/api/export.py). A query
+    parameter the list does not document is a 400 naming it (tracker/api/filters.py)."""
 
     filter_backends = [RecordFilterBackend, StrictOrderingFilter, UpdatedSinceFilter]
     content_negotiation_class = FormatNegotiation
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        if self.action == "list":
+            refuse_unknown_parameters(request, list_parameters(self))
+            filterset_class = getattr(self, "filterset_class", None)
+            refuse_unknown_format(request, self, filtered="format" in getattr(filterset_class, "base_filters", {}))
 
 
 class RecordViewSet(ConditionalMixin, SyncedListMixin, viewsets.ModelViewSet):
