@@ -3,7 +3,6 @@
 from django.contrib.auth import authenticate, user_logged_in
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from drf_spectacular.views import SpectacularRedocView
-from knox.auth import TokenAuthentication
 from knox.views import LogoutAllView as KnoxLogoutAllView
 from knox.views import LogoutView as KnoxLogoutView
 from rest_framework import serializers, status, viewsets
@@ -13,6 +12,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from .authentication import TokenAuthentication
 from .conditional import VERSION_FIELD, ConditionalMixin, record_etag
 from .filters import (
     FormatNegotiation,
@@ -98,7 +98,9 @@ class TokenRequestSerializer(StrictSerializer):
 
 
 class TokenResponseSerializer(serializers.Serializer):
-    token = serializers.CharField(help_text="Shown once; send it as `Authorization: Token <token>`.")
+    token = serializers.CharField(
+        help_text="Shown once; send it as `Authorization: Bearer <token>` (or `Authorization: Token <token>`)."
+    )
     expiry = serializers.DateTimeField(allow_null=True)
 
 
@@ -139,12 +141,12 @@ class TokenCreateView(APIView):
 
 @extend_schema(request=None, responses={204: None}, tags=["auth"], summary="Revoke the token of this request")
 class LogoutView(KnoxLogoutView):
-    pass
+    authentication_classes = [TokenAuthentication]
 
 
 @extend_schema(request=None, responses={204: None}, tags=["auth"], summary="Revoke every token of this user")
 class LogoutAllView(KnoxLogoutAllView):
-    pass
+    authentication_classes = [TokenAuthentication]
 
 
 @extend_schema(
