@@ -6,6 +6,7 @@ parameter); the answer serializers only read what the selectors have already loa
 
 from django.db.models import Model
 from django.urls import reverse
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -186,8 +187,17 @@ class TermChangeSerializer(serializers.Serializer):
 class MeetingPairSerializer(serializers.Serializer):
     actors = serializers.SerializerMethodField()
     meetings = serializers.IntegerField()
-    first_met = serializers.DateTimeField()
-    last_met = serializers.DateTimeField()
+    # Days, not instants: a meeting's time of day may be unknown (Meeting.time_known).
+    first_met = serializers.SerializerMethodField(help_text="The day of their first meeting in the period (UTC).")
+    last_met = serializers.SerializerMethodField(help_text="The day of their last meeting in the period (UTC).")
+
+    @extend_schema_field(OpenApiTypes.DATE)
+    def get_first_met(self, pair) -> str:
+        return pair.first_met.date().isoformat()
+
+    @extend_schema_field(OpenApiTypes.DATE)
+    def get_last_met(self, pair) -> str:
+        return pair.last_met.date().isoformat()
 
     @extend_schema_field(ActorBriefSerializer(many=True))
     def get_actors(self, pair) -> list[dict]:

@@ -32,7 +32,7 @@ def post_meeting(client, payload):
 def test_an_unknown_field_is_refused_and_named(analyst):
     errors = post_meeting(analyst, meeting(colour="red"))
     assert list(errors) == ["colour"]
-    assert errors["colour"][0].startswith("Unknown field. Accepted: closed_door, country, ends_at, format,")
+    assert errors["colour"][0].startswith("Unknown field. Accepted: closed_door, country, ends_at, ends_on, format,")
 
 
 def test_an_unknown_field_in_a_nested_row_is_refused(analyst):
