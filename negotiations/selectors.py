@@ -26,6 +26,7 @@ from django.db.models import (
     Max,
     Min,
     OuterRef,
+    Prefetch,
     Q,
     QuerySet,
     Subquery,
@@ -273,7 +274,11 @@ class TimelineEntry:
     kind: str  # "meeting", "proposal_event", "response", "status_change" or "position"
     title: str
     record: object
-    actor_ids: tuple[int, ...]
+    actors: tuple[Actor, ...]
+
+    @property
+    def actor_ids(self) -> tuple[int, ...]:
+        return tuple(actor.pk for actor in self.actors)
 
 
 def timeline(
@@ -284,7 +289,8 @@ def timeline(
     actor: Actor | None = None,
     limit: int = 500,
 ) -> list[TimelineEntry]:
-    """Meetings, proposal events, responses, status changes and positions merged in date order (five queries)."""
+    """Meetings, proposal events, responses, status changes and positions merged in date order, each with
+    the actors it involves loaded (six queries: the meetings' participants prefetched, actors joined)."""
 
     def dated(queryset, field: str):
         if since is not None:
@@ -293,8 +299,11 @@ def timeline(
             queryset = queryset.filter(**{f"{field}__lte": until})
         return queryset
 
-    meetings = dated(Meeting.objects.all(), "starts_at__date").prefetch_related("participant_rows")
-    events = dated(ProposalEvent.objects.select_related("proposal"), "occurred_on")
+    participants = Participant.objects.select_related("actor").order_by("id")
+    meetings = dated(Meeting.objects.all(), "starts_at__date").prefetch_related(
+        Prefetch("participant_rows", queryset=participants)
+    )
+    events = dated(ProposalEvent.objects.select_related("proposal", "actor"), "occurred_on")
     responses = dated(Response.objects.select_related("proposal", "actor"), "responded_on")
     changes = dated(StickingPointStatus.objects.select_related("sticking_point"), "changed_on")
     positions = dated(Position.objects.select_related("sticking_point", "actor"), "stated_on")
@@ -312,9 +321,7 @@ def timeline(
         positions = positions.filter(actor=actor)
     entries = [
         *(
-            TimelineEntry(
-                m.starts_at.date(), "meeting", m.title, m, tuple(r.actor_id for r in m.participant_rows.all())
-            )
+            TimelineEntry(m.starts_at.date(), "meeting", m.title, m, tuple(r.actor for r in m.participant_rows.all()))
             for m in meetings.distinct().order_by("starts_at")[:limit]
         ),
         *(
@@ -323,13 +330,13 @@ def timeline(
                 "proposal_event",
                 f"{e.proposal}: {e.get_kind_display()}",
                 e,
-                (e.actor_id,) if e.actor_id else (),
+                (e.actor,) if e.actor_id else (),
             )
             for e in events.order_by("occurred_on", "id")[:limit]
         ),
         *(
             TimelineEntry(
-                r.responded_on, "response", f"{r.actor} on {r.proposal}: {r.get_kind_display()}", r, (r.actor_id,)
+                r.responded_on, "response", f"{r.actor} on {r.proposal}: {r.get_kind_display()}", r, (r.actor,)
             )
             for r in responses.order_by("responded_on", "id")[:limit]
         ),
@@ -339,7 +346,7 @@ def timeline(
         ),
         *(
             TimelineEntry(
-                p.stated_on, "position", f"{p.actor} on {p.sticking_point}: {p.get_stance_display()}", p, (p.actor_id,)
+                p.stated_on, "position", f"{p.actor} on {p.sticking_point}: {p.get_stance_display()}", p, (p.actor,)
             )
             for p in positions.order_by("stated_on", "id")[:limit]
         ),

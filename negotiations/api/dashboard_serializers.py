@@ -114,6 +114,9 @@ class TimelineEntrySerializer(serializers.Serializer):
     kind = serializers.CharField(help_text=RECORD_KINDS)
     title = serializers.CharField()
     record = serializers.SerializerMethodField()
+    actors = ActorBriefSerializer(
+        many=True, help_text="The actors it involves (participants, the event's actor, responder, position holder)."
+    )
     actor_ids = serializers.ListField(child=serializers.IntegerField())
 
     @extend_schema_field(TimelineRecordSerializer)
@@ -162,6 +165,8 @@ class ProposalStateSerializer(serializers.Serializer):
     title = serializers.CharField()
     version_label = serializers.CharField()
     track_id = serializers.IntegerField()
+    track = TrackBriefSerializer()
+    proposer = ActorBriefSerializer()
     status = serializers.ChoiceField(choices=Proposal.Status.choices)
     status_since = serializers.DateField(
         source="latest_event_on", allow_null=True, help_text="The day of the latest status event by then."

@@ -155,7 +155,11 @@ class ProposalStatesView(DashboardView):
         proposals = Proposal.objects.all()
         if query.get("track") is not None:
             proposals = proposals.filter(track=query["track"])
-        rows = selectors.proposals_with_status(proposals, as_of=query.get("as_of")).order_by("title", "id")
+        rows = (
+            selectors.proposals_with_status(proposals, as_of=query.get("as_of"))
+            .select_related("track", "proposer")
+            .order_by("title", "id")
+        )
         return Response(s.ProposalStateSerializer(rows, many=True).data)
 
 

@@ -76,6 +76,13 @@ def test_the_timeline_merges_every_kind_of_record_in_date_order(viewer, talks):
     meeting = entries[1]
     assert meeting["title"] == "Doha round"
     assert sorted(meeting["actor_ids"]) == sorted(actor.pk for actor in talks["actors"])
+    # Labels a chart needs: each entry names its actors.
+    assert sorted((a["id"], a["name"], a["slug"]) for a in meeting["actors"]) == sorted(
+        (actor.pk, actor.name, actor.slug) for actor in talks["actors"]
+    )
+    for entry in entries:
+        assert [a["id"] for a in entry["actors"]] == entry["actor_ids"]
+    assert entries[2]["actors"] and entries[2]["actors"][0]["name"]  # the responder
     assert meeting["record"] == {
         "type": "meeting",
         "id": talks["records"][1][1].pk,
@@ -172,6 +179,13 @@ def test_proposal_states_answer_as_the_record_stood_on_a_past_day(viewer, histor
         "title": "Framework",
         "version_label": "",
         "track_id": proposal.track_id,
+        "track": {"id": proposal.track_id, "slug": "gaza", "name": proposal.track.name},
+        "proposer": {
+            "id": proposal.proposer_id,
+            "slug": proposal.proposer.slug,
+            "name": proposal.proposer.name,
+            "kind": proposal.proposer.kind,
+        },
         "status": "tabled",
         "status_since": "2025-07-07",
         "violations": 0,
@@ -410,10 +424,10 @@ def build(size: int) -> dict[str, str]:
 
 # Every request pays 6 before the view reads anything: the session, the user, the savepoint pair of
 # ATOMIC_REQUESTS, the user's and its groups' permissions. Then:
-# - timeline: the track and the actor (parameters), then meetings, their participants (prefetched),
-#   proposal events, responses, status changes, positions;
+# - timeline: the track and the actor (parameters), then meetings, their participants (prefetched, actor
+#   joined), proposal events, responses, status changes, positions (each with its actor joined);
 # - board: the track, the sticking points (status annotated, track joined), the positions (actor joined);
-# - proposal states: the track, the proposals (status annotated);
+# - proposal states: the track, the proposals (status annotated, track and proposer joined);
 # - comparison: the two versions, then the terms of each;
 # - meeting pairs: the actor and the track, the pairs, their actors;
 # - calendar: the meetings, their participants (actor joined).
