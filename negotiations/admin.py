@@ -320,7 +320,15 @@ class PositionAdmin(RecordAdmin):
 
 @admin.register(Figure)
 class FigureAdmin(RecordAdmin):
-    list_display = ("label", "value", "unit", "as_of", "claimant", "source_count")
+    list_display = ("label", "amount", "unit", "as_of", "claimant", "source_count")
+    fields = (
+        ("metric", "label"),
+        ("value", "value_low", "value_high", "unit"),
+        "as_of",
+        ("claimed_by", "claimant_name"),
+        "track",
+        "note",
+    )
     list_filter = ("metric",)
     list_select_related = ("claimed_by",)
     search_fields = ("label", "metric", "claimant_name", "claimed_by__name")
@@ -330,6 +338,10 @@ class FigureAdmin(RecordAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(source_count=Count("citations", distinct=True))
+
+    @admin.display(description="figure", ordering="value")
+    def amount(self, figure: Figure) -> str:
+        return figure.amount
 
     @admin.display(description="claimed by")
     def claimant(self, figure: Figure) -> str:

@@ -264,7 +264,7 @@ class UpcomingMeetingsCalendarView(DashboardView):
     renderer_classes = [JSONRenderer, ICalendarRenderer]
 
     @extend_schema(
-        responses={(200, "text/calendar"): OpenApiTypes.STR},
+        responses={(200, "text/calendar"): OpenApiTypes.STR, 400: BAD_REQUEST},
         tags=TAGS,
     )
     def get(self, request):

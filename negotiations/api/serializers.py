@@ -412,6 +412,8 @@ class FigureSerializer(serializers.ModelSerializer):
             "metric",
             "label",
             "value",
+            "value_low",
+            "value_high",
             "unit",
             "as_of",
             "claimed_by",
@@ -754,9 +756,31 @@ class FigureInputSerializer(StrictFieldsMixin, serializers.ModelSerializer):
 
     class Meta:
         model = Figure
-        fields = ("metric", "label", "value", "unit", "as_of", "claimed_by", "claimant_name", "track", "note")
+        fields = (
+            "metric",
+            "label",
+            "value",
+            "value_low",
+            "value_high",
+            "unit",
+            "as_of",
+            "claimed_by",
+            "claimant_name",
+            "track",
+            "note",
+        )
 
     def validate(self, attrs):
+        def current(name):
+            return attrs.get(name, getattr(self.instance, name, None))
+
+        value, low, high = current("value"), current("value_low"), current("value_high")
+        if value is not None and (low is not None or high is not None):
+            raise serializers.ValidationError({"value": ["Give a number (value) or a range (value_low, value_high)."]})
+        if value is None and low is None and high is None:
+            raise serializers.ValidationError({"value": ["Give a number (value) or a range (value_low, value_high)."]})
+        if low is not None and high is not None and high < low:
+            raise serializers.ValidationError({"value_high": ["The range's high end is below its low end."]})
         claimed_by = attrs.get("claimed_by", getattr(self.instance, "claimed_by", None))
         claimant_name = attrs.get("claimant_name", getattr(self.instance, "claimant_name", ""))
         if claimed_by is None and not claimant_name:
@@ -766,7 +790,8 @@ class FigureInputSerializer(StrictFieldsMixin, serializers.ModelSerializer):
 
 class CitationInputSerializer(StrictFieldsMixin, serializers.ModelSerializer):
     """A source for a record: `record_type` and `record_id` name the record; `article` (an ingested
-    article's id) or `url` name the source."""
+    article's id), `url` or, for a publication without a link, its `title` (with `publisher` and
+    `published_on`) name the source."""
 
     record_type = serializers.ChoiceField(choices=sorted(CITABLE))
     record_id = serializers.IntegerField(min_value=1)
@@ -791,6 +816,9 @@ class CitationInputSerializer(StrictFieldsMixin, serializers.ModelSerializer):
             attrs["object_id"] = record_id
         article = attrs.get("article", getattr(self.instance, "article", None))
         url = attrs.get("url", getattr(self.instance, "url", ""))
-        if article is None and not url:
-            raise serializers.ValidationError({"url": ["Give the source: an article or a URL."]})
+        title = attrs.get("title", getattr(self.instance, "title", ""))
+        if article is None and not url and not title:
+            raise serializers.ValidationError(
+                {"url": ["Give the source: an article, a URL or the publication's title."]}
+            )
         return attrs

@@ -240,7 +240,9 @@ def test_citations_name_their_record_and_source(client_for):
     missing = {"record_type": "negotiations.meeting", "record_id": 999999, "url": "https://example.org/"}
     assert send(editor, "post", url, missing).json() == {"record_id": ["No meeting with id 999999."]}
     no_source = {"record_type": "negotiations.meeting", "record_id": meeting.pk}
-    assert send(editor, "post", url, no_source).json() == {"url": ["Give the source: an article or a URL."]}
+    assert send(editor, "post", url, no_source).json() == {
+        "url": ["Give the source: an article, a URL or the publication's title."]
+    }
     unknown_kind = {"record_type": "auth.user", "record_id": 1, "url": "https://example.org/"}
     assert send(editor, "post", url, unknown_kind).json() == {"record_type": ['"auth.user" is not a valid choice.']}
     listed = editor.get(url, {"record_type": "negotiations.meeting", "record_id": meeting.pk}).json()
