@@ -2,6 +2,7 @@
 
 import zoneinfo
 
+from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
@@ -616,3 +617,17 @@ class Figure(CitedModel):
         if self.value_low is not None:
             return f"{number(self.value_low)} or more"
         return f"up to {number(self.value_high)}" if self.value_high is not None else ""
+
+
+class CalendarFeed(TimeStampedModel):
+    """A user's secret calendar address: calendar apps subscribe to it without an Authorization header,
+    so the key in the URL is the credential. Revoking deletes the row; a new key replaces the old one.
+
+    The key is kept as issued (not hashed) so the user's page and the API can show the address again;
+    it grants only what the user may read of meetings, and only while the user is active."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed")
+    key = models.CharField(max_length=64, unique=True)
+
+    def __str__(self) -> str:
+        return f"Calendar of {self.user}"

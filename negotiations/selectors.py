@@ -354,3 +354,15 @@ def timeline(
     order = {"meeting": 0, "proposal_event": 1, "response": 2, "status_change": 3, "position": 4}
     entries.sort(key=lambda entry: (entry.on, order[entry.kind]))
     return entries[:limit]
+
+
+def calendar_meetings(*, today: datetime.date, past_days: int) -> QuerySet[Meeting]:
+    """The meetings a subscribed calendar shows: every meeting from `past_days` before today (UTC) on,
+    whatever its status (a calendar learns of a cancellation from the feed), with participants, earliest
+    first."""
+    participants = Participant.objects.select_related("actor").order_by("id")
+    return (
+        Meeting.objects.filter(starts_at__date__gte=today - datetime.timedelta(days=past_days))
+        .prefetch_related(Prefetch("participant_rows", queryset=participants))
+        .order_by("starts_at", "id")
+    )

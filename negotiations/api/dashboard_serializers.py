@@ -84,6 +84,15 @@ class AsOfQuerySerializer(serializers.Serializer):
     track = IdOrSlugParameter(model=Track, required=False, help_text="Only this track (id or slug).")
 
 
+class CalendarFeedQuerySerializer(serializers.Serializer):
+    past_days = serializers.IntegerField(
+        required=False,
+        min_value=0,
+        max_value=366,
+        help_text="Keep meetings that started up to this many days ago (default: CALENDAR_PAST_DAYS, 30).",
+    )
+
+
 class ComparisonQuerySerializer(serializers.Serializer):
     before = IdOrSlugParameter(model=Proposal, help_text="The earlier version (id or slug).")
     after = IdOrSlugParameter(model=Proposal, help_text="The later version (id or slug).")
