@@ -105,6 +105,24 @@ def mark_postponed(modeladmin, request, queryset):
     messages.success(request, "Marked as postponed.")
 
 
+def time_zone_note(meeting: Meeting | None) -> str:
+    """Which time zone the form's times are in, with the offset on the meeting's own date (daylight saving
+    included): "In the meeting's time zone: America/New_York, UTC−04:00 on 7 July 2025"."""
+    if meeting is None or meeting.pk is None:
+        return "In the meeting's time zone (below)."
+    try:
+        zone = zoneinfo.ZoneInfo(meeting.time_zone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return "In the meeting's time zone (below)."
+    local = meeting.starts_at.astimezone(zone)
+    offset = local.strftime("%z")
+    sign = "−" if offset.startswith("-") else "+"
+    return (
+        f"In the meeting's time zone: {meeting.time_zone}, UTC{sign}{offset[1:3]}:{offset[3:]} "
+        f"on {local.day} {local:%B %Y}."
+    )
+
+
 @admin.register(Meeting)
 class MeetingAdmin(RecordAdmin):
     ordering = ("-starts_at",)
@@ -128,6 +146,19 @@ class MeetingAdmin(RecordAdmin):
             .get_queryset(request)
             .prefetch_related(Prefetch("participant_rows", queryset=Participant.objects.select_related("actor")))
         )
+
+    class Media:
+        # Django's "You are N hours ahead of server time" compares the browser with today's offset of the
+        # zone the form renders in; the meeting's own offset on its date (below each time) is what counts.
+        js = ("tracker/meeting_form.js",)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        note = time_zone_note(obj)
+        for name in ("starts_at", "ends_at"):
+            if name in form.base_fields:
+                form.base_fields[name].help_text = note
+        return form
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         """Show and read the start and end in the meeting's own time zone (the posted one when saving)."""
@@ -188,6 +219,7 @@ class ProposalAdmin(RecordAdmin):
     search_fields = ("title", "slug", "summary", "terms__text")
     prepopulated_fields = {"slug": ("title", "version_label")}
     autocomplete_fields = ("track", "proposer", "channel", "previous_version")
+    readonly_fields = ("current_status",)
     inlines = (EventInline, TermInline, ResponseInline, CitationInline)
 
     def get_queryset(self, request):
@@ -196,8 +228,10 @@ class ProposalAdmin(RecordAdmin):
             Prefetch("responses", queryset=Response.objects.select_related("actor").order_by("responded_on", "id"))
         )
 
-    @admin.display(description="status", ordering="status")
+    @admin.display(description="status (derived from the events)", ordering="status")
     def current_status(self, proposal: Proposal) -> str:
+        if getattr(proposal, "status", None) is None:  # the add form: no events yet
+            return f"{Proposal.Status.DRAFTED.label} (until an event says otherwise)"
         label = Proposal.Status(proposal.status).label
         if proposal.latest_event_on:
             label = f"{label} ({proposal.latest_event_on})"

@@ -157,6 +157,8 @@ class RecordAdmin(PreloadingMixin, SimpleHistoryAdmin):
 
     actions = (export_csv,)
     show_full_result_count = False
+    # No record has a page outside the admin yet, so no "View on site" link (it would lead back here).
+    view_on_site = False
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         if obj is not None and obj.pk is not None and self.has_change_permission(request, obj):

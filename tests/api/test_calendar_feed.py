@@ -142,3 +142,12 @@ def test_the_feed_costs_a_fixed_number_of_queries(client_for, count_queries, siz
     response, queries = count_queries(Client(), url)
     assert len(icalendar.Calendar.from_ical(response.content).walk("VEVENT")) == size
     assert queries == 1 + 2 + 2 + 2
+
+
+def test_the_users_page_costs_a_fixed_number_of_queries(client_for, count_queries):
+    viewer = client_for("viewer")
+    issue(viewer)
+    # The session, the user, the savepoint pair of ATOMIC_REQUESTS, the user's and its groups' permissions,
+    # the calendar address.
+    _, queries = count_queries(viewer, reverse("calendar-page"))
+    assert queries == 7
