@@ -244,13 +244,25 @@ class CitationFilter(django_filters.FilterSet):
     record_type = django_filters.ChoiceFilter(
         choices=[(name, name) for name in sorted(CITABLE)], method="filter_record_type"
     )
-    record_id = IdFilter(field_name="object_id")
+    record_id = IdFilter(field_name="object_id", help_text="The cited record's id (with record_type).")
     article = RecordFilter(model=Article, by_slug=False, field_name="article", help_text="The cited article's id.")
     date_from, date_to = _dates("published_on", "Published")
 
     class Meta:
         model = Citation
         fields = ("record_type", "record_id", "article")
+
+    def filter_queryset(self, queryset):
+        """A `record_id` names a record of `record_type` (ids are per type): an id without its type, or one
+        that names no such record, is a 400 like any unknown filter value."""
+        record_id, record_type = self.form.cleaned_data.get("record_id"), self.form.cleaned_data.get("record_type")
+        if record_id is not None:
+            if not record_type:
+                raise ValidationError({"record_id": ["Give record_type with record_id: ids are per type."]})
+            model = CITABLE[record_type]
+            if not model.objects.filter(pk=record_id).exists():
+                raise ValidationError({"record_id": [f"No {model._meta.verbose_name} with id {record_id}."]})
+        return super().filter_queryset(queryset)
 
     def filter_record_type(self, queryset, name, value: str):
         app_label, model = value.split(".")

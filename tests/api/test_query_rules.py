@@ -82,6 +82,7 @@ def test_free_text_matches_whatever_it_is_given(admin, path):
         ("api:article-list", {"feed": "999999"}, 'No feed with id "999999".'),
         ("api:figure-list", {"metric": "hostage-remainig"}, 'No figure has the metric "hostage-remainig".'),
         ("api:meeting-list", {"unannounced": "maybe"}, "Give true or false."),
+        ("api:citation-list", {"record_id": "7"}, "Give record_type with record_id: ids are per type."),
         ("api:proposal-list", {"status": "bogus"}, "Select a valid choice. bogus is not one of the available choices."),
     ],
 )
@@ -139,3 +140,11 @@ def test_ordering_by_id_orders_by_id(admin):
     url = reverse("api:track-list")
     assert [row["id"] for row in admin.get(url, {"ordering": "-id"}).json()["results"]] == sorted(ids, reverse=True)
     assert [row["id"] for row in admin.get(url, {"ordering": "id"}).json()["results"]] == sorted(ids)
+
+
+def test_a_citation_record_id_names_a_record_of_its_type(admin):
+    meeting = f.MeetingFactory()
+    url = reverse("api:citation-list")
+    assert admin.get(url, {"record_type": "negotiations.meeting", "record_id": meeting.pk}).status_code == 200
+    missing = admin.get(url, {"record_type": "negotiations.meeting", "record_id": meeting.pk + 1})
+    assert missing.json() == {"record_id": [f"No meeting with id {meeting.pk + 1}."]}
