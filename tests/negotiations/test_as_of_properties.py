@@ -148,3 +148,6 @@ class AsOfMatchesReplay(TestCase):
             }
             assert answer == expected, as_of
             assert all(row.sticking_point.status for row in board)
+            for point in points:  # the one-point selector agrees with the replay too
+                held = [(p.actor.name, p.stance, p.stated_on) for p in selectors.positions_as_of(point, as_of)]
+                assert held == (expected[point.pk][3] if point.pk in expected else [])
