@@ -117,10 +117,13 @@ def time_zone_note(meeting: Meeting | None) -> str:
     local = meeting.starts_at.astimezone(zone)
     offset = local.strftime("%z")
     sign = "−" if offset.startswith("-") else "+"
-    return (
+    note = (
         f"In the meeting's time zone: {meeting.time_zone}, UTC{sign}{offset[1:3]}:{offset[3:]} "
         f"on {local.day} {local:%B %Y}."
     )
+    if not meeting.time_known:
+        note += " Only the day is known: the time here only keeps the day and is never shown to users."
+    return note
 
 
 @admin.register(Meeting)
