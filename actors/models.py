@@ -3,7 +3,6 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
-from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from tracker.models import TimeStampedModel
@@ -59,9 +58,6 @@ class Actor(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.name
-
-    def get_absolute_url(self) -> str:
-        return reverse("admin:actors_actor_change", args=[self.pk])
 
 
 class Alias(TimeStampedModel):

@@ -109,6 +109,27 @@ def mark_postponed(modeladmin, request, queryset):
     messages.success(request, "Marked as postponed.")
 
 
+def time_zone_note(meeting: Meeting | None) -> str:
+    """Which time zone the form's times are in, with the offset on the meeting's own date (daylight saving
+    included): "In the meeting's time zone: America/New_York, UTC−04:00 on 7 July 2025"."""
+    if meeting is None or meeting.pk is None:
+        return "In the meeting's time zone (below)."
+    try:
+        zone = zoneinfo.ZoneInfo(meeting.time_zone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return "In the meeting's time zone (below)."
+    local = meeting.starts_at.astimezone(zone)
+    offset = local.strftime("%z")
+    sign = "−" if offset.startswith("-") else "+"
+    note = (
+        f"In the meeting's time zone: {meeting.time_zone}, UTC{sign}{offset[1:3]}:{offset[3:]} "
+        f"on {local.day} {local:%B %Y}."
+    )
+    if not meeting.time_known:
+        note += " Only the day is known: the time here only keeps the day and is never shown to users."
+    return note
+
+
 @admin.register(Meeting)
 class MeetingAdmin(RecordAdmin):
     ordering = ("-starts_at",)
@@ -132,6 +153,19 @@ class MeetingAdmin(RecordAdmin):
             .get_queryset(request)
             .prefetch_related(Prefetch("participant_rows", queryset=Participant.objects.select_related("actor")))
         )
+
+    class Media:
+        # Django's "You are N hours ahead of server time" compares the browser with today's offset of the
+        # zone the form renders in; the meeting's own offset on its date (below each time) is what counts.
+        js = ("tracker/meeting_form.js",)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        note = time_zone_note(obj)
+        for name in ("starts_at", "ends_at"):
+            if name in form.base_fields:
+                form.base_fields[name].help_text = note
+        return form
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         """Show and read the start and end in the meeting's own time zone (the posted one when saving)."""
@@ -192,6 +226,7 @@ class ProposalAdmin(RecordAdmin):
     search_fields = ("title", "slug", "summary", "terms__text")
     prepopulated_fields = {"slug": ("title", "version_label")}
     autocomplete_fields = ("track", "proposer", "channel", "previous_version")
+    readonly_fields = ("current_status",)
     inlines = (EventInline, TermInline, ResponseInline, CitationInline)
 
     def get_queryset(self, request):
@@ -200,8 +235,10 @@ class ProposalAdmin(RecordAdmin):
             Prefetch("responses", queryset=Response.objects.select_related("actor").order_by("responded_on", "id"))
         )
 
-    @admin.display(description="status", ordering="status")
+    @admin.display(description="status (derived from the events)", ordering="status")
     def current_status(self, proposal: Proposal) -> str:
+        if getattr(proposal, "status", None) is None:  # the add form: no events yet
+            return f"{Proposal.Status.DRAFTED.label} (until an event says otherwise)"
         label = Proposal.Status(proposal.status).label
         if proposal.latest_event_on:
             label = f"{label} ({proposal.latest_event_on})"
@@ -324,7 +361,15 @@ class PositionAdmin(RecordAdmin):
 
 @admin.register(Figure)
 class FigureAdmin(RecordAdmin):
-    list_display = ("label", "value", "unit", "as_of", "claimant", "source_count")
+    list_display = ("label", "amount", "unit", "as_of", "claimant", "source_count")
+    fields = (
+        ("metric", "label"),
+        ("value", "value_low", "value_high", "unit"),
+        "as_of",
+        ("claimed_by", "claimant_name"),
+        "track",
+        "note",
+    )
     list_filter = ("metric",)
     list_select_related = ("claimed_by",)
     search_fields = ("label", "metric", "claimant_name", "claimed_by__name")
@@ -334,6 +379,10 @@ class FigureAdmin(RecordAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(source_count=Count("citations", distinct=True))
+
+    @admin.display(description="figure", ordering="value")
+    def amount(self, figure: Figure) -> str:
+        return figure.amount
 
     @admin.display(description="claimed by")
     def claimant(self, figure: Figure) -> str:

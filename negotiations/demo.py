@@ -1,9 +1,11 @@
-"""Demo dataset: the 2025 Gaza ceasefire talks and the tracks around them, built from five seed articles.
+"""Demo dataset: the 2025 Gaza ceasefire talks and the tracks around them, built from five published pieces
+(the seed documents in ../shared/seeds).
 
-The data comes first, as plain Python; a short loader at the bottom walks it. Every record cites the seed
-article it rests on, under a stable local URN (https://seeds.invalid/NNN: the .invalid TLD never resolves).
-The prose is the analyst's own; a citation's quote is a short passage in the seed's words. Where a day or
-a detail comes from the analyst rather than from a seed, the record or its citation says so.
+The data comes first, as plain Python; a short loader at the bottom walks it. Every record cites the piece
+it rests on, named as the publication it is (outlet, date, title; no link the tracker cannot vouch for).
+The prose is the analyst's own; a citation's quote is a short passage in the source's words. Where a day or
+a detail is the analyst's judgement rather than the source's, the record or its citation's note says so,
+in words a reader understands ("Analyst's judgement: …").
 
 `load()` is idempotent: each record is found by its natural key and written only when a value differs, so
 a second run adds no rows, changes no values and leaves no new history entries.
@@ -70,43 +72,43 @@ class Cite:
 
 SOURCES = {
     "000": Source(
-        "https://seeds.invalid/000",
-        "Arab Center for Research and Policy Studies (ACRPS)",
-        "ACRPS situation assessment of the July 2025 Trump–Netanyahu meetings and the Gaza truce talks",
+        "",
+        "Arab Center for Research and Policy Studies (ACRPS), Unit for Political Studies",
+        "Do Trump's Meetings with Netanyahu Signal a Gaza Truce Breakthrough? (Situation Assessment)",
         D(2025, 7, 12),
     ),
     "001": Source(
-        "https://seeds.invalid/001",
+        "",
         "Al Jazeera",
-        "Preview of Netanyahu's February 2025 White House visit as second-phase talks loom",
+        "Israel's Netanyahu to discuss fragile Gaza ceasefire with Trump",
         D(2025, 2, 4),
     ),
     "002": Source(
-        "https://seeds.invalid/002",
-        "Unattributed news report (seed 002)",
-        "Preview of the December 2025 Mar-a-Lago talks on Gaza, Iran and Lebanon",
+        "",
+        "",
+        "News report previewing the 29 December 2025 Trump–Netanyahu talks at Mar-a-Lago",
         None,
-        "The report carries no date; it previews the Monday 29 December 2025 meeting, so it was written shortly "
-        "before that day. Records dated from it use 28 December 2025 as the report date.",
+        "The copy held names neither its outlet nor its date; it previews the Monday 29 December 2025 meeting, "
+        "so it was written shortly before. Records dated from it use 28 December 2025 as the report's date.",
     ),
     "003": Source(
-        "https://seeds.invalid/003",
-        "Unattributed news report (seed 003)",
-        "Report on the 7 July 2025 Trump–Netanyahu dinner and the stalled Doha talks",
+        "",
+        "",
+        "News report on the 7 July 2025 Trump–Netanyahu dinner and the stalled Doha talks",
         None,
-        "The report carries no date; its contents place it on 7 or 8 July 2025.",
+        "The copy held names neither its outlet nor its date; its contents place it on 7 or 8 July 2025.",
     ),
     "004": Source(
-        "https://seeds.invalid/004",
-        "ANI (Asian News International)",
-        "ANI, relaying Al Jazeera, on the second day of the Doha truce talks",
+        "",
+        "ANI (Asian News International), citing Al Jazeera",
+        "Israel-Hamas truce talks continue in Qatar ahead of Netanyahu-Trump meet",
         D(2025, 7, 7),
     ),
 }
 
-# The day records drawn from the undated December preview (seed 002) are filed under.
+# The day records drawn from the undated December preview ("002") are filed under.
 DEC_REPORT = D(2025, 12, 28)
-ANALYST_DAY = "The seed gives only the month; the day is the analyst's."
+ANALYST_DAY = "Analyst's judgement: the source gives only the month; the day is estimated."
 
 # --------------------------------------------------------------------------------------------------------------
 # Actors. Each actor's name is also stored as its English alias; the list adds the others.
@@ -319,8 +321,17 @@ ACTORS = [
         "kind": K.ORGANISATION,
         "country": "qatar",
         "aliases": [("ACRPS", "en", ABBR), ("المركز العربي للأبحاث ودراسة السياسات", "ar")],
-        "description": "Doha-based research centre; publisher of seed 000 and claimant of the figures it reports.",
-        "cites": [Cite("000", note="The centre's seat in Doha is the analyst's knowledge, not the seed's.")],
+        "description": (
+            "Doha-based research centre; publisher of the July 2025 situation assessment cited here and "
+            "claimant of the figures it reports."
+        ),
+        "cites": [
+            Cite(
+                "000",
+                note="Analyst's judgement: the centre's seat in Doha is known to the analyst, "
+                "not stated by the source.",
+            )
+        ],
     },
     # People.
     {
@@ -380,7 +391,7 @@ ACTORS = [
         "kind": K.PERSON,
         "country": "united-states",
         "aliases": [("Caroline Levitt", "en"), ("كارولين ليفيت", "ar")],
-        "description": "White House press secretary; seed 000 spells her name Caroline Levitt.",
+        "description": "White House press secretary; the ACRPS assessment spells her name Caroline Levitt.",
         "cites": [Cite("000", "White House spokeswoman, Caroline Levitt")],
     },
     {
@@ -406,7 +417,7 @@ ACTORS = [
 # Affiliations: (actor, organisation, title, start, end, sole holder, cites). Start dates are the analyst's.
 # --------------------------------------------------------------------------------------------------------------
 
-START_NOTE = "The seed names the office; the dates are the analyst's."
+START_NOTE = "Analyst's judgement: the source names the office; the dates are estimated."
 
 AFFILIATIONS = [
     (
@@ -473,7 +484,7 @@ AFFILIATIONS = [
         True,
         [Cite("000", "White House spokeswoman, Caroline Levitt", START_NOTE)],
     ),
-    # A former post whose dates the seed does not give: no dates, and not a sole-holder claim.
+    # A former post whose dates the source does not give: no dates, and not a sole-holder claim.
     (
         "mira-resnick",
         "united-states",
@@ -485,7 +496,7 @@ AFFILIATIONS = [
             Cite(
                 "001",
                 "a former deputy assistant secretary of state",
-                "Held in the past; the seed gives no dates and the model has no way to mark a past post without them.",
+                "Held in the past; the source gives no dates, so none are recorded.",
             )
         ],
     ),
@@ -618,7 +629,7 @@ TRACKS = [
             "The US-brokered ceasefire of November 2024 that ended a year of open fighting between Israel and "
             "Hezbollah. Hezbollah has not fully disarmed as the deal requires, Israel keeps striking its "
             "fighters and sites in Lebanon, and the end-2025 deadline US officials had set was expected to pass "
-            "unenforced. The start day is the analyst's; the seed gives the month."
+            "unenforced. The start day is the analyst's estimate; the source gives the month."
         ),
         "actors": [("israel", R.PARTY), ("lebanon", R.PARTY), ("hezbollah", R.PARTY), ("united-states", R.MEDIATOR)],
         "cites": [Cite("002", "brokered by the US in November 2024 between Israel and Hezbollah", ANALYST_DAY)],
@@ -681,7 +692,8 @@ PROPOSALS = [
                 "kind": EK.TABLED,
                 "on": D(2025, 7, 1),
                 "actor": "steve-witkoff",
-                "note": "Approximate date: the seeds say only that the draft reached Hamas through Qatar and Egypt "
+                "note": "Analyst's judgement, approximate date: the sources say only that the draft reached Hamas "
+                "through Qatar and Egypt "
                 "before the Doha round of 6 July 2025.",
                 "cites": [Cite("004", "conveyed via Qatari and Egyptian mediators")],
             },
@@ -689,7 +701,8 @@ PROPOSALS = [
                 "kind": EK.RESPONDED,
                 "on": D(2025, 7, 4),
                 "actor": "hamas",
-                "note": "Hamas answered with requested changes. Approximate date: seed 004 places the reply before "
+                "note": "Hamas answered with requested changes. Analyst's judgement, approximate date: the ANI "
+                "report places the reply before "
                 "6 July 2025.",
                 "cites": [Cite("004", "Hamas’s response to a draft US-backed ceasefire proposal")],
             },
@@ -786,8 +799,8 @@ PROPOSALS = [
                 "actor": "hamas",
                 "kind": RK.CONDITIONAL,
                 "on": D(2025, 7, 4),
-                "summary": "Hamas replied asking for changes, which the seeds do not spell out. The day is "
-                "approximate: the reply came before 6 July 2025.",
+                "summary": "Hamas replied asking for changes, which the sources do not spell out. The day is "
+                "the analyst's approximation: the reply came before 6 July 2025.",
                 "cites": [Cite("004", "Hamas’s response to a draft US-backed ceasefire proposal")],
             },
             {
@@ -823,14 +836,14 @@ PROPOSALS = [
                 "kind": EK.SIGNED,
                 "on": D(2025, 10, 9),
                 "actor": None,
-                "note": "The seed says only October 2025; the day is the analyst's.",
+                "note": "Analyst's judgement: the source says only October 2025; the day is estimated.",
                 "cites": [Cite("002", "reached between Israel and Hamas in October", ANALYST_DAY)],
             },
             {
                 "kind": EK.IN_FORCE,
                 "on": D(2025, 10, 10),
                 "actor": None,
-                "note": "The seed says only October 2025; the day is the analyst's.",
+                "note": "Analyst's judgement: the source says only October 2025; the day is estimated.",
                 "cites": [Cite("002", "The truce, which halted a two-year war, has broadly held", ANALYST_DAY)],
             },
             {
@@ -883,14 +896,18 @@ PROPOSALS = [
                 "actor": "israel",
                 "kind": RK.ACCEPT,
                 "on": D(2025, 10, 9),
-                "summary": "Israel agreed to the deal. The seed gives only the month; the day is the analyst's.",
+                "summary": (
+                    "Israel agreed to the deal. The source gives only the month; the day is the analyst's estimate."
+                ),
                 "cites": [Cite("002", "reached between Israel and Hamas in October", ANALYST_DAY)],
             },
             {
                 "actor": "hamas",
                 "kind": RK.ACCEPT,
                 "on": D(2025, 10, 9),
-                "summary": "Hamas agreed to the deal. The seed gives only the month; the day is the analyst's.",
+                "summary": (
+                    "Hamas agreed to the deal. The source gives only the month; the day is the analyst's estimate."
+                ),
                 "cites": [Cite("002", "reached between Israel and Hamas in October", ANALYST_DAY)],
             },
         ],
@@ -913,7 +930,7 @@ PROPOSALS = [
                 "kind": EK.IN_FORCE,
                 "on": D(2024, 11, 27),
                 "actor": None,
-                "note": "The seed says only November 2024; the day is the analyst's.",
+                "note": "Analyst's judgement: the source says only November 2024; the day is estimated.",
                 "cites": [Cite("002", "brokered by the US in November 2024", ANALYST_DAY)],
             },
             {
@@ -1629,8 +1646,8 @@ MEETINGS = [
         "status": MS.HELD,
         "summary": (
             "Trump's envoy saw the Israeli prime minister on the Monday before his White House visit and said "
-            "afterwards that Washington was hopeful. The seed gives neither venue nor hour; Washington is "
-            "assumed because Netanyahu was in the US for the visit."
+            "afterwards that Washington was hopeful. The source gives neither venue nor hour; Washington is "
+            "the analyst's assumption because Netanyahu was in the US for the visit."
         ),
         "tracks": [GAZA],
         "proposals": [],
@@ -1651,7 +1668,7 @@ MEETINGS = [
             "Set for the early afternoon, with Gaza's paused war and Iran on the agenda, just as indirect talks "
             "on the ceasefire's second phase were due. Trump said he could not promise the truce would hold; "
             "Netanyahu's office said a team would fly to Qatar that weekend. Both leaders want Saudi Arabia to "
-            "normalise ties with Israel. The seed is a same-day preview, so no outcome is recorded."
+            "normalise ties with Israel. The source is a same-day preview, so no outcome is recorded."
         ),
         "tracks": [GAZA, "us-iran-nuclear-talks", "israel-saudi-normalisation"],
         "proposals": [],
@@ -1675,9 +1692,10 @@ MEETINGS = [
         "format": MF.BILATERAL,
         "status": MS.HELD,
         "summary": (
-            "Analyst's inference. Seed 003 describes the July 2025 trip as the third time Netanyahu had come to "
+            "Analyst's judgement. The report on the 7 July dinner describes the July 2025 trip as the third "
+            "time Netanyahu had come to "
             "the White House since January 2025, so another visit fell between February and July. The date, 7 "
-            "April 2025, is the analyst's and appears in no seed; nothing is recorded about what was discussed."
+            "April 2025, is the analyst's and appears in no source; nothing is recorded about what was discussed."
         ),
         "tracks": [],
         "proposals": [],
@@ -1702,7 +1720,7 @@ MEETINGS = [
         "status": MS.HELD,
         "summary": (
             "Trump's first meeting with Syria's president, after which Washington began lifting sanctions on "
-            "Syria. The seed gives the month, May 2025; the day is the analyst's."
+            "Syria. The source gives the month, May 2025; the day is the analyst's estimate."
         ),
         "tracks": ["israel-syria-security-arrangement"],
         "proposals": [],
@@ -1764,7 +1782,8 @@ MEETINGS = [
             "It began on Gaza "
             "and spread to Iran and normalisation with Arab states. Trump told reporters Hamas wanted a "
             "ceasefire; both men spoke of Gazans leaving voluntarily; Netanyahu said he had put Trump forward "
-            "for the Nobel Peace Prize. ACRPS calls the meeting closed-door, although seed 003 has Trump "
+            "for the Nobel Peace Prize. ACRPS calls the meeting closed-door, although the report on the dinner "
+            "has Trump "
             "speaking to reporters during the dinner."
         ),
         "outcome": "No concrete progress announced; a second meeting followed the next day.",
@@ -1833,10 +1852,11 @@ MEETINGS = [
         "format": MF.BILATERAL,
         "status": MS.HELD,
         "summary": (
-            "Seed 002 counts the Mar-a-Lago talks as the sixth meeting of the two leaders within a year, which "
-            "leaves one meeting between July and December that no seed dates. The analyst records it on 29 "
+            "Analyst's judgement. The December preview counts the Mar-a-Lago talks as the sixth meeting of the "
+            "two leaders within a year, which "
+            "leaves one meeting between July and December that no source dates. The analyst records it on 29 "
             "September 2025, when Netanyahu was received at the White House before the October agreement; the "
-            "date comes from outside the seed set, and nothing about its content is recorded here."
+            "date comes from outside the cited sources, and nothing about its content is recorded here."
         ),
         "tracks": [GAZA],
         "proposals": [],
@@ -1846,7 +1866,8 @@ MEETINGS = [
             Cite(
                 "002",
                 "sixth meeting with Trump over the past year",
-                "Supports a meeting between July and December 2025; the day is the analyst's, not the seed's.",
+                "Supports a meeting between July and December 2025; the day is the analyst's estimate, "
+                "not the source's.",
             )
         ],
     },
@@ -1860,10 +1881,10 @@ MEETINGS = [
         "format": MF.BILATERAL,
         "status": MS.SCHEDULED,
         "summary": (
-            "Previewed as pivotal: by the seed's count Netanyahu's sixth meeting with Trump in a year, more "
+            "Previewed as pivotal: by the preview's count Netanyahu's sixth meeting with Trump in a year, more "
             "than any other head of state. Expected topics: moving the Gaza deal to its second phase, further "
             "Israeli withdrawals, Hamas's weapons, roles for Turkey, Qatar and the PA, Iran's missile "
-            "rebuilding and Hezbollah's disarmament. Recorded as scheduled because the seed is a preview."
+            "rebuilding and Hezbollah's disarmament. Recorded as scheduled because the source is a preview."
         ),
         "tracks": [GAZA, "us-iran-nuclear-talks", "israel-lebanon-ceasefire"],
         "proposals": ["gaza-ceasefire-october-2025", "israel-hezbollah-ceasefire-november-2024"],
@@ -1886,7 +1907,9 @@ MEETINGS = [
 # Figures: who claimed what, when. Conflicting or repeated claims stand side by side.
 # --------------------------------------------------------------------------------------------------------------
 
-SEED_002, SEED_003 = SOURCES["002"].publisher, SOURCES["003"].publisher
+# Claimants of figures from the two reports whose outlet is not identified.
+SEED_002 = "The December 2025 Mar-a-Lago preview (outlet not identified)"
+SEED_003 = "The July 2025 dinner report (outlet not identified)"
 
 FIGURES = [
     {
@@ -1929,11 +1952,11 @@ FIGURES = [
     {
         "metric": "palestinians-killed-gaza",
         "label": "Palestinians killed in Gaza since October 2023",
-        "value": "57500",
+        "value_low": "57500",
         "as_of": D(2025, 7, 7),
         "claimed_by": "gaza-health-ministry",
         "track": GAZA,
-        "note": "A lower bound: the ministry's count was more than 57,500.",
+        "note": "Given as more than 57,500: a lower bound.",
         "cites": [Cite("004", "more than 57,500 Palestinians killed")],
     },
     {
@@ -1987,12 +2010,12 @@ FIGURES = [
     {
         "metric": "ceasefire-deal-alignment",
         "label": "How far the draft deal matches Israel's earlier aims",
-        "value": "85",
+        "value_low": "80",
+        "value_high": "90",
         "unit": "percent",
         "as_of": D(2025, 7, 7),
         "claimant_name": "senior Israeli official",
         "track": GAZA,
-        "note": "Given as a range, 80–90%; the midpoint is stored.",
         "cites": [Cite("003", "a deal was “80–90%” aligned with previous negotiation goals")],
     },
     # One metric over time, from two reports.
@@ -2085,7 +2108,7 @@ FIGURES = [
         "as_of": D(2025, 12, 29),
         "claimant_name": SEED_002,
         "note": "The dataset holds the six meetings (4 February, 7 April, 7 and 8 July, 29 September, 29 "
-        "December 2025); the April and September days are the analyst's, not the seeds'.",
+        "December 2025); the April and September days are the analyst's estimates, not the sources'.",
         "cites": [Cite("002", "sixth meeting with Trump over the past year")],
     },
 ]
@@ -2137,10 +2160,10 @@ class _Loader:
             source = SOURCES[seed]
             self.upsert(
                 Citation,
-                {"content_type": content_type, "object_id": record.pk, "url": source.url},
+                {"content_type": content_type, "object_id": record.pk, "title": source.title},
                 {
+                    "url": source.url,
                     "publisher": source.publisher,
-                    "title": source.title,
                     "published_on": source.published_on,
                     "quote": " … ".join(quotes),
                     "note": " ".join(filter(None, [source.note, *notes])),
@@ -2348,7 +2371,10 @@ class _Loader:
                 },
                 {
                     "label": data["label"],
-                    "value": Decimal(data["value"]),
+                    **{
+                        name: Decimal(data[name]) if name in data else None
+                        for name in ("value", "value_low", "value_high")
+                    },
                     "unit": data.get("unit", "people"),
                     "track": self.tracks.get(data.get("track", "")),
                     "note": data.get("note", ""),

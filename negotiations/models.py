@@ -2,6 +2,7 @@
 
 import zoneinfo
 
+from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
@@ -19,7 +20,8 @@ def validate_time_zone(value: str) -> None:
 
 
 class Citation(TimeStampedModel):
-    """A source for any record: an ingested article or an external URL, with the passage relied on."""
+    """A source for any record: an ingested article, an external URL, or a publication named by its title
+    (an outlet's piece the tracker holds no link to), with the passage relied on."""
 
     content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
     object_id = models.PositiveBigIntegerField()
@@ -42,7 +44,7 @@ class Citation(TimeStampedModel):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=Q(article__isnull=False) | ~Q(url=""), name="negotiations_citation_has_source"
+                condition=Q(article__isnull=False) | ~Q(url="") | ~Q(title=""), name="negotiations_citation_has_source"
             ),
         ]
 
@@ -553,11 +555,20 @@ class Position(CitedModel):
 
 
 class Figure(CitedModel):
-    """A quantity someone claimed; conflicting claims stand side by side."""
+    """A quantity someone claimed; conflicting claims stand side by side. A claim is a number (`value`) or,
+    as given, a range: "80–90%" is low 80 and high 90, "more than 57,500" low 57,500 with no high."""
 
     metric = models.SlugField(max_length=100, help_text='What is counted, as a stable key: "hostages-remaining".')
     label = models.CharField(max_length=300, help_text="What is counted, in words.")
-    value = models.DecimalField(max_digits=16, decimal_places=2)
+    value = models.DecimalField(
+        max_digits=16, decimal_places=2, null=True, blank=True, help_text="The number, when one was given."
+    )
+    value_low = models.DecimalField(
+        max_digits=16, decimal_places=2, null=True, blank=True, help_text="A range's low end (or a lower bound)."
+    )
+    value_high = models.DecimalField(
+        max_digits=16, decimal_places=2, null=True, blank=True, help_text="A range's high end (or an upper bound)."
+    )
     unit = models.CharField(max_length=50, default="people")
     as_of = models.DateField()
     claimed_by = models.ForeignKey(
@@ -576,7 +587,47 @@ class Figure(CitedModel):
             models.CheckConstraint(
                 condition=Q(claimed_by__isnull=False) | ~Q(claimant_name=""), name="negotiations_figure_has_claimant"
             ),
+            models.CheckConstraint(
+                condition=(Q(value__isnull=False) & Q(value_low__isnull=True) & Q(value_high__isnull=True))
+                | (Q(value__isnull=True) & (Q(value_low__isnull=False) | Q(value_high__isnull=False))),
+                name="negotiations_figure_number_or_range",
+                violation_error_message="Give a number (value) or a range (value_low, value_high), not both.",
+            ),
+            models.CheckConstraint(
+                condition=Q(value_low__isnull=True) | Q(value_high__isnull=True) | Q(value_high__gte=F("value_low")),
+                name="negotiations_figure_range_ordered",
+                violation_error_message="The range's high end is below its low end.",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.label}: {self.value.normalize():f} {self.unit} (as of {self.as_of})"
+        return f"{self.label}: {self.amount} {self.unit} (as of {self.as_of})"
+
+    @property
+    def amount(self) -> str:
+        """The claim as given: "251", "80–90", "57500 or more", "up to 10"."""
+
+        def number(value) -> str:
+            return f"{value.normalize():f}"
+
+        if self.value is not None:
+            return number(self.value)
+        if self.value_low is not None and self.value_high is not None:
+            return f"{number(self.value_low)}–{number(self.value_high)}"
+        if self.value_low is not None:
+            return f"{number(self.value_low)} or more"
+        return f"up to {number(self.value_high)}" if self.value_high is not None else ""
+
+
+class CalendarFeed(TimeStampedModel):
+    """A user's secret calendar address: calendar apps subscribe to it without an Authorization header,
+    so the key in the URL is the credential. Revoking deletes the row; a new key replaces the old one.
+
+    The key is kept as issued (not hashed) so the user's page and the API can show the address again;
+    it grants only what the user may read of meetings, and only while the user is active."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed")
+    key = models.CharField(max_length=64, unique=True)
+
+    def __str__(self) -> str:
+        return f"Calendar of {self.user}"

@@ -3,6 +3,13 @@
 Statuses are derived, never stored twice: a proposal's from its latest event,
 a sticking point's from its latest status change, each party's stance from its
 latest position — each "as of" any date.
+
+"As of" a date rebuilds the record exactly as it stood at the end of that day: a record
+exists from its first dated fact (a proposal's first event; a sticking point's first status
+change or position), so one that did not exist yet is absent, never shown with a default
+status. Without a date, every record is shown as it stands now, undated ones included.
+Statuses are never empty: a proposal whose events by then change no status is drafted, a
+sticking point with positions but no status change yet is open.
 """
 
 import datetime
@@ -19,6 +26,7 @@ from django.db.models import (
     Max,
     Min,
     OuterRef,
+    Prefetch,
     Q,
     QuerySet,
     Subquery,
@@ -68,9 +76,12 @@ def _on_or_before(field: str, as_of: datetime.date | None) -> Q:
 def proposals_with_status(
     queryset: QuerySet[Proposal] | None = None, *, as_of: datetime.date | None = None
 ) -> QuerySet[Proposal]:
-    """Proposals annotated with `latest_event`, `latest_event_on`, `status` and `violations` (as of a date)."""
+    """Proposals annotated with `latest_event`, `latest_event_on`, `status` and `violations` (as of a date:
+    then only the proposals with an event on or before it)."""
     queryset = Proposal.objects.all() if queryset is None else queryset
     events = ProposalEvent.objects.filter(_on_or_before("occurred_on", as_of), proposal=OuterRef("pk"))
+    if as_of is not None:
+        queryset = queryset.filter(Exists(events))
     latest = events.filter(kind__in=list(EVENT_STATUS)).order_by("-occurred_on", "-id")
     violations = (
         events.filter(kind=ProposalEvent.Kind.VIOLATED)
@@ -101,25 +112,35 @@ def proposals_with_status(
     )
 
 
-def proposal_status_as_of(proposal: Proposal, as_of: datetime.date) -> str:
-    return proposals_with_status(Proposal.objects.filter(pk=proposal.pk), as_of=as_of).values_list("status", flat=True)[
-        0
-    ]
+def proposal_status_as_of(proposal: Proposal, as_of: datetime.date) -> str | None:
+    """The proposal's status at the end of that day; None if it had no event yet (it did not exist)."""
+    rows = proposals_with_status(Proposal.objects.filter(pk=proposal.pk), as_of=as_of)
+    return rows.values_list("status", flat=True).first()
 
 
 def sticking_points_with_state(
     queryset: QuerySet[StickingPoint] | None = None, *, as_of: datetime.date | None = None
 ) -> QuerySet[StickingPoint]:
-    """Sticking points with `status`, `status_since` and `party_count` (actors with a position), as of a date."""
+    """Sticking points with `status`, `status_since` and `party_count` (actors with a position), as of a date:
+    then only the points with a status change or a position on or before it.
+
+    The status is the latest status change's; before the first one a point is open (since its first
+    position)."""
     queryset = StickingPoint.objects.all() if queryset is None else queryset
-    latest = StickingPointStatus.objects.filter(
-        _on_or_before("changed_on", as_of), sticking_point=OuterRef("pk")
-    ).order_by("-changed_on", "-id")
+    changes = StickingPointStatus.objects.filter(_on_or_before("changed_on", as_of), sticking_point=OuterRef("pk"))
+    latest = changes.order_by("-changed_on", "-id")
     positions = Position.objects.filter(_on_or_before("stated_on", as_of), sticking_point=OuterRef("pk"))
+    if as_of is not None:
+        queryset = queryset.filter(Exists(changes) | Exists(positions))
     party_count = positions.order_by().values("sticking_point").annotate(n=Count("actor", distinct=True)).values("n")
     return queryset.annotate(
-        status=Subquery(latest.values("status")[:1]),
-        status_since=Subquery(latest.values("changed_on")[:1]),
+        status=Coalesce(
+            Subquery(latest.values("status")[:1]), Value(str(StickingPoint.Status.OPEN)), output_field=CharField()
+        ),
+        status_since=Coalesce(
+            Subquery(latest.values("changed_on")[:1]),
+            Subquery(positions.order_by("stated_on", "id").values("stated_on")[:1]),
+        ),
         party_count=Coalesce(Subquery(party_count, output_field=IntegerField()), 0),
     )
 
@@ -253,7 +274,11 @@ class TimelineEntry:
     kind: str  # "meeting", "proposal_event", "response", "status_change" or "position"
     title: str
     record: object
-    actor_ids: tuple[int, ...]
+    actors: tuple[Actor, ...]
+
+    @property
+    def actor_ids(self) -> tuple[int, ...]:
+        return tuple(actor.pk for actor in self.actors)
 
 
 def timeline(
@@ -264,7 +289,8 @@ def timeline(
     actor: Actor | None = None,
     limit: int = 500,
 ) -> list[TimelineEntry]:
-    """Meetings, proposal events, responses, status changes and positions merged in date order (five queries)."""
+    """Meetings, proposal events, responses, status changes and positions merged in date order, each with
+    the actors it involves loaded (six queries: the meetings' participants prefetched, actors joined)."""
 
     def dated(queryset, field: str):
         if since is not None:
@@ -273,8 +299,11 @@ def timeline(
             queryset = queryset.filter(**{f"{field}__lte": until})
         return queryset
 
-    meetings = dated(Meeting.objects.all(), "starts_at__date").prefetch_related("participant_rows")
-    events = dated(ProposalEvent.objects.select_related("proposal"), "occurred_on")
+    participants = Participant.objects.select_related("actor").order_by("id")
+    meetings = dated(Meeting.objects.all(), "starts_at__date").prefetch_related(
+        Prefetch("participant_rows", queryset=participants)
+    )
+    events = dated(ProposalEvent.objects.select_related("proposal", "actor"), "occurred_on")
     responses = dated(Response.objects.select_related("proposal", "actor"), "responded_on")
     changes = dated(StickingPointStatus.objects.select_related("sticking_point"), "changed_on")
     positions = dated(Position.objects.select_related("sticking_point", "actor"), "stated_on")
@@ -292,9 +321,7 @@ def timeline(
         positions = positions.filter(actor=actor)
     entries = [
         *(
-            TimelineEntry(
-                m.starts_at.date(), "meeting", m.title, m, tuple(r.actor_id for r in m.participant_rows.all())
-            )
+            TimelineEntry(m.starts_at.date(), "meeting", m.title, m, tuple(r.actor for r in m.participant_rows.all()))
             for m in meetings.distinct().order_by("starts_at")[:limit]
         ),
         *(
@@ -303,13 +330,13 @@ def timeline(
                 "proposal_event",
                 f"{e.proposal}: {e.get_kind_display()}",
                 e,
-                (e.actor_id,) if e.actor_id else (),
+                (e.actor,) if e.actor_id else (),
             )
             for e in events.order_by("occurred_on", "id")[:limit]
         ),
         *(
             TimelineEntry(
-                r.responded_on, "response", f"{r.actor} on {r.proposal}: {r.get_kind_display()}", r, (r.actor_id,)
+                r.responded_on, "response", f"{r.actor} on {r.proposal}: {r.get_kind_display()}", r, (r.actor,)
             )
             for r in responses.order_by("responded_on", "id")[:limit]
         ),
@@ -319,7 +346,7 @@ def timeline(
         ),
         *(
             TimelineEntry(
-                p.stated_on, "position", f"{p.actor} on {p.sticking_point}: {p.get_stance_display()}", p, (p.actor_id,)
+                p.stated_on, "position", f"{p.actor} on {p.sticking_point}: {p.get_stance_display()}", p, (p.actor,)
             )
             for p in positions.order_by("stated_on", "id")[:limit]
         ),
@@ -327,3 +354,15 @@ def timeline(
     order = {"meeting": 0, "proposal_event": 1, "response": 2, "status_change": 3, "position": 4}
     entries.sort(key=lambda entry: (entry.on, order[entry.kind]))
     return entries[:limit]
+
+
+def calendar_meetings(*, today: datetime.date, past_days: int) -> QuerySet[Meeting]:
+    """The meetings a subscribed calendar shows: every meeting from `past_days` before today (UTC) on,
+    whatever its status (a calendar learns of a cancellation from the feed), with participants, earliest
+    first."""
+    participants = Participant.objects.select_related("actor").order_by("id")
+    return (
+        Meeting.objects.filter(starts_at__date__gte=today - datetime.timedelta(days=past_days))
+        .prefetch_related(Prefetch("participant_rows", queryset=participants))
+        .order_by("starts_at", "id")
+    )

@@ -1,6 +1,7 @@
 """Writes to the negotiation record. Admin actions, the API and the pages all call these."""
 
 import datetime
+import secrets
 
 from django.db import transaction
 from django.db.models import Model
@@ -8,7 +9,7 @@ from django.utils import timezone
 
 from actors.models import Actor
 
-from .models import Citation, Meeting, Proposal, ProposalEvent, StickingPoint, StickingPointStatus
+from .models import CalendarFeed, Citation, Meeting, Proposal, ProposalEvent, StickingPoint, StickingPointStatus
 
 
 @transaction.atomic
@@ -70,3 +71,19 @@ def citation_add(
     citation.full_clean()
     citation.save()
     return citation
+
+
+@transaction.atomic
+def calendar_feed_issue(*, user) -> CalendarFeed:
+    """A new secret calendar address for the user; any earlier one stops working."""
+    feed, _ = CalendarFeed.objects.select_for_update().get_or_create(user=user, defaults={"key": ""})
+    feed.key = secrets.token_urlsafe(32)
+    feed.save(update_fields=["key", "updated_at"])
+    return feed
+
+
+@transaction.atomic
+def calendar_feed_revoke(*, user) -> bool:
+    """Revoke the user's calendar address; whether there was one."""
+    deleted, _ = CalendarFeed.objects.filter(user=user).delete()
+    return deleted > 0

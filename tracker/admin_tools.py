@@ -168,6 +168,8 @@ class RecordAdmin(PreloadingMixin, SimpleHistoryAdmin):
 
     actions = (export_csv,)
     show_full_result_count = False
+    # No record has a page outside the admin yet, so no "View on site" link (it would lead back here).
+    view_on_site = False
 
     def get_inlines(self, request, obj):
         return (*super().get_inlines(request, obj), *_ADDED_INLINES.get(self.model._meta.label, ()))

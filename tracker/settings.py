@@ -230,7 +230,7 @@ MIDDLEWARE.insert(
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=1024 * 1024)
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "knox.auth.TokenAuthentication",
+        "tracker.api.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["tracker.api.permissions.RolePermissions"],
@@ -260,6 +260,8 @@ REST_FRAMEWORK = {
 # Every API update or delete must name the version it read (If-Match, or updated_at in the body):
 # a write without one is a 428, so no client overwrites a change it never saw.
 API_REQUIRE_WRITE_PRECONDITION = env.bool("API_REQUIRE_WRITE_PRECONDITION", default=True)
+# How many days of past meetings a subscribed calendar keeps (a feed URL may ask for 0 to 366 with ?past_days=).
+CALENDAR_PAST_DAYS = env.int("CALENDAR_PAST_DAYS", default=30)
 REST_KNOX = {
     "TOKEN_TTL": datetime.timedelta(days=env.int("API_TOKEN_TTL_DAYS", default=30)),
     "AUTH_HEADER_PREFIX": "Token",

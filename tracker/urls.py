@@ -13,6 +13,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("api/", include("tracker.api.urls")),
+    path("account/", include("negotiations.urls")),
 ]
 
 handler400 = "tracker.views.bad_request"

@@ -4,15 +4,16 @@ The query serializers parse and check the parameters (a bad date or an unknown i
 parameter); the answer serializers only read what the selectors have already loaded.
 """
 
-from django.db.models import Model, Q
+from django.db.models import Model
 from django.urls import reverse
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from actors.api.serializers import ActorBriefSerializer
 from actors.models import Actor
-from negotiations.models import Proposal, Track
-from tracker.api.filters import MAX_ID
+from negotiations.models import Proposal, StickingPoint, Track
+from tracker.api.filters import find_record
 
 from .serializers import TrackBriefSerializer
 
@@ -35,10 +36,7 @@ class IdOrSlugParameter(serializers.CharField):
         return self.record(super().run_validation(data))
 
     def record(self, value: str):
-        lookup = Q(slug=value)
-        if value.isascii() and value.isdigit() and int(value) <= MAX_ID:  # "²" is a digit to isdigit(), not to int()
-            lookup |= Q(pk=int(value))
-        found = self.model.objects.filter(lookup).order_by("pk").first()
+        found = find_record(self.model, value)
         if found is None:
             self.fail("missing", model=self.model._meta.verbose_name, value=value)
         return found
@@ -78,9 +76,21 @@ class MeetingPairsQuerySerializer(PeriodQuerySerializer):
 class AsOfQuerySerializer(serializers.Serializer):
     as_of = serializers.DateField(
         required=False,
-        help_text=f"The record as it stood at the end of this day (default: as it stands now). {DATE_HELP}",
+        help_text=(
+            "The record as it stood at the end of this day: records with no dated fact by then are left out "
+            f"(default: every record as it stands now). {DATE_HELP}"
+        ),
     )
     track = IdOrSlugParameter(model=Track, required=False, help_text="Only this track (id or slug).")
+
+
+class CalendarFeedQuerySerializer(serializers.Serializer):
+    past_days = serializers.IntegerField(
+        required=False,
+        min_value=0,
+        max_value=366,
+        help_text="Keep meetings that started up to this many days ago (default: CALENDAR_PAST_DAYS, 30).",
+    )
 
 
 class ComparisonQuerySerializer(serializers.Serializer):
@@ -113,6 +123,9 @@ class TimelineEntrySerializer(serializers.Serializer):
     kind = serializers.CharField(help_text=RECORD_KINDS)
     title = serializers.CharField()
     record = serializers.SerializerMethodField()
+    actors = ActorBriefSerializer(
+        many=True, help_text="The actors it involves (participants, the event's actor, responder, position holder)."
+    )
     actor_ids = serializers.ListField(child=serializers.IntegerField())
 
     @extend_schema_field(TimelineRecordSerializer)
@@ -141,10 +154,16 @@ class BoardRowSerializer(serializers.Serializer):
     title = serializers.CharField(source="sticking_point.title")
     category = serializers.CharField(source="sticking_point.category")
     track = TrackBriefSerializer(source="sticking_point.track")
-    status = serializers.CharField(
-        source="sticking_point.status", allow_null=True, help_text="Null when no status was recorded by then."
+    status = serializers.ChoiceField(
+        choices=StickingPoint.Status.choices,
+        source="sticking_point.status",
+        help_text="The latest status change's by then; open before the first one.",
     )
-    status_since = serializers.DateField(source="sticking_point.status_since", allow_null=True)
+    status_since = serializers.DateField(
+        source="sticking_point.status_since",
+        allow_null=True,
+        help_text="The latest status change's day by then (before the first one: the first position's).",
+    )
     party_count = serializers.IntegerField(source="sticking_point.party_count")
     positions = BoardPositionSerializer(many=True, help_text="Each actor's latest position by then, by name.")
 
@@ -155,6 +174,8 @@ class ProposalStateSerializer(serializers.Serializer):
     title = serializers.CharField()
     version_label = serializers.CharField()
     track_id = serializers.IntegerField()
+    track = TrackBriefSerializer()
+    proposer = ActorBriefSerializer()
     status = serializers.ChoiceField(choices=Proposal.Status.choices)
     status_since = serializers.DateField(
         source="latest_event_on", allow_null=True, help_text="The day of the latest status event by then."
@@ -180,8 +201,17 @@ class TermChangeSerializer(serializers.Serializer):
 class MeetingPairSerializer(serializers.Serializer):
     actors = serializers.SerializerMethodField()
     meetings = serializers.IntegerField()
-    first_met = serializers.DateTimeField()
-    last_met = serializers.DateTimeField()
+    # Days, not instants: a meeting's time of day may be unknown (Meeting.time_known).
+    first_met = serializers.SerializerMethodField(help_text="The day of their first meeting in the period (UTC).")
+    last_met = serializers.SerializerMethodField(help_text="The day of their last meeting in the period (UTC).")
+
+    @extend_schema_field(OpenApiTypes.DATE)
+    def get_first_met(self, pair) -> str:
+        return pair.first_met.date().isoformat()
+
+    @extend_schema_field(OpenApiTypes.DATE)
+    def get_last_met(self, pair) -> str:
+        return pair.last_met.date().isoformat()
 
     @extend_schema_field(ActorBriefSerializer(many=True))
     def get_actors(self, pair) -> list[dict]:

@@ -11,4 +11,6 @@ urlpatterns = [
     path("proposal-comparison/", dashboards.ProposalComparisonView.as_view(), name="proposal-comparison"),
     path("meeting-pairs/", dashboards.MeetingPairsView.as_view(), name="meeting-pairs"),
     path("calendar/upcoming.ics", dashboards.UpcomingMeetingsCalendarView.as_view(), name="upcoming-calendar"),
+    path("calendar/", dashboards.MyCalendarView.as_view(), name="my-calendar"),
+    path("calendar/<slug:key>/meetings.ics", dashboards.CalendarFeedView.as_view(), name="calendar-feed"),
 ]

@@ -2,7 +2,8 @@
 and the proposals' states (both "as of" any day), a term-by-term comparison of two proposal versions,
 how often pairs of actors met, and the upcoming meetings as an iCalendar feed.
 
-Each view parses its query parameters with a serializer (a bad value is a 400 naming the parameter),
+Each view parses its query parameters with a serializer (a bad value, or a parameter the view does not
+take, is a 400 naming the parameter),
 calls one selector of negotiations/selectors.py and renders its rows. Reading needs the `view`
 permission of every kind of record the answer shows, so the roles rule here as on the resources.
 """
@@ -11,19 +12,24 @@ import datetime
 from zoneinfo import ZoneInfo
 
 import icalendar
+from django.conf import settings
 from django.db.models import Model, Prefetch
 from django.http import HttpResponse
+from django.urls import reverse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
+from rest_framework.exceptions import NotFound
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from actors.models import Actor
-from negotiations import selectors
+from negotiations import selectors, services
 from negotiations.models import (
+    CalendarFeed,
     Meeting,
     Participant,
     Position,
@@ -35,7 +41,7 @@ from negotiations.models import (
     Track,
 )
 from negotiations.models import Response as ProposalResponse
-from tracker.api.filters import FormatNegotiation
+from tracker.api.filters import FormatNegotiation, refuse_unknown_format, refuse_unknown_parameters
 from tracker.api.permissions import RolePermissions, model_permission
 
 from . import dashboard_serializers as s
@@ -68,6 +74,13 @@ class DashboardView(APIView):
 
     def get_queryset(self):
         return self.model.objects.none()
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        query_serializer_class = getattr(self, "query_serializer_class", None)
+        parameters = set(query_serializer_class().fields) if query_serializer_class else set()
+        refuse_unknown_parameters(request, {*parameters, api_settings.URL_FORMAT_OVERRIDE})
+        refuse_unknown_format(request, self)
 
     def query(self) -> dict:
         serializer = self.query_serializer_class(data=self.request.query_params)
@@ -146,7 +159,11 @@ class ProposalStatesView(DashboardView):
         proposals = Proposal.objects.all()
         if query.get("track") is not None:
             proposals = proposals.filter(track=query["track"])
-        rows = selectors.proposals_with_status(proposals, as_of=query.get("as_of")).order_by("title", "id")
+        rows = (
+            selectors.proposals_with_status(proposals, as_of=query.get("as_of"))
+            .select_related("track", "proposer")
+            .order_by("title", "id")
+        )
         return Response(s.ProposalStateSerializer(rows, many=True).data)
 
 
@@ -215,6 +232,15 @@ def upcoming_meetings(*, today: datetime.date):
     )
 
 
+# A meeting's status as iCalendar says it, so a subscribed calendar strikes out a cancelled meeting.
+EVENT_STATUS = {
+    Meeting.Status.SCHEDULED: "CONFIRMED",
+    Meeting.Status.HELD: "CONFIRMED",
+    Meeting.Status.POSTPONED: "TENTATIVE",
+    Meeting.Status.CANCELLED: "CANCELLED",
+}
+
+
 def meeting_event(meeting: Meeting) -> icalendar.Event:
     """One VEVENT: a stable UID per meeting; times in UTC, or the local day(s) when only the day is known."""
     event = icalendar.Event()
@@ -233,11 +259,12 @@ def meeting_event(meeting: Meeting) -> icalendar.Event:
         event.add("dtend", last_day + datetime.timedelta(days=1))
     if meeting.location:
         event.add("location", meeting.location)
+    event.add("last-modified", meeting.updated_at.astimezone(datetime.UTC))
     participants = ", ".join(row.actor.name for row in meeting.participant_rows.all())
     description = "\n\n".join(part for part in (meeting.summary, participants and f"With: {participants}") if part)
     if description:
         event.add("description", description)
-    event.add("status", "CONFIRMED")
+    event.add("status", EVENT_STATUS[meeting.status])
     return event
 
 
@@ -251,14 +278,103 @@ class UpcomingMeetingsCalendarView(DashboardView):
     renderer_classes = [JSONRenderer, ICalendarRenderer]
 
     @extend_schema(
-        responses={(200, "text/calendar"): OpenApiTypes.STR},
+        responses={(200, "text/calendar"): OpenApiTypes.STR, 400: BAD_REQUEST},
         tags=TAGS,
     )
     def get(self, request):
-        calendar = icalendar.Calendar()
-        calendar.add("prodid", CALENDAR_PRODUCT)
-        calendar.add("version", "2.0")
-        calendar.add("x-wr-calname", "Upcoming meetings")
-        for meeting in upcoming_meetings(today=timezone.now().date()):
-            calendar.add_component(meeting_event(meeting))
-        return HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
+        return calendar_response("Upcoming meetings", upcoming_meetings(today=timezone.now().date()))
+
+
+def calendar_response(name: str, meetings, *, refresh_hours: int = 1) -> HttpResponse:
+    calendar = icalendar.Calendar()
+    calendar.add("prodid", CALENDAR_PRODUCT)
+    calendar.add("version", "2.0")
+    calendar.add("x-wr-calname", name)
+    # How often a subscribed calendar should fetch the feed again (RFC 7986, and the de facto X- property).
+    calendar.add("refresh-interval", datetime.timedelta(hours=refresh_hours), parameters={"VALUE": "DURATION"})
+    calendar.add("x-published-ttl", f"PT{refresh_hours}H")
+    for meeting in meetings:
+        calendar.add_component(meeting_event(meeting))
+    response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
+    response["Cache-Control"] = "private, max-age=300"
+    return response
+
+
+class CalendarFeedView(DashboardView):
+    """A user's secret calendar address (`/api/v1/calendar/<key>/meetings.ics`): meetings from
+    `CALENDAR_PAST_DAYS` days ago (or `?past_days=`) on, whatever their status (cancelled ones marked so),
+    for calendar apps, which send no Authorization header: the key in the address is the credential. An
+    unknown or revoked key, or a user who may no longer read meetings, is a 404."""
+
+    authentication_classes = []
+    permission_classes = []
+    model = Meeting
+    read_models = (Participant, Actor)
+    query_serializer_class = s.CalendarFeedQuerySerializer
+    renderer_classes = [JSONRenderer, ICalendarRenderer]
+
+    @extend_schema(
+        parameters=[s.CalendarFeedQuerySerializer],
+        responses={
+            (200, "text/calendar"): OpenApiTypes.STR,
+            400: BAD_REQUEST,
+            404: OpenApiResponse(description="No such calendar address (or it was revoked)."),
+        },
+        tags=TAGS,
+        auth=[],
+    )
+    def get(self, request, key: str):
+        feed = CalendarFeed.objects.select_related("user").filter(key=key).first()
+        user = feed.user if feed is not None else None
+        required = [model_permission(model, "view") for model in (self.model, *self.read_models)]
+        if user is None or not user.is_active or not user.has_perms(required):
+            raise NotFound("No such calendar address (or it was revoked).")
+        query = self.query()
+        past_days = query.get("past_days", settings.CALENDAR_PAST_DAYS)
+        meetings = selectors.calendar_meetings(today=timezone.now().date(), past_days=past_days)
+        return calendar_response("Meetings — Ceasefire negotiation tracker", meetings)
+
+
+class CalendarAddressSerializer(serializers.Serializer):
+    url = serializers.URLField(help_text="Subscribe to it in a calendar app; anyone with it can read the feed.")
+    created_at = serializers.DateTimeField(source="updated_at", help_text="When this address was issued.")
+
+
+def calendar_address(request, feed: CalendarFeed) -> dict:
+    url = request.build_absolute_uri(reverse("api:calendar-feed", args=[feed.key]))
+    return CalendarAddressSerializer({"url": url, "updated_at": feed.updated_at}).data
+
+
+class MyCalendarView(DashboardView):
+    """The signed-in user's secret calendar address: GET shows it, POST issues a new one (the old one
+    stops working), DELETE revokes it. The same address is on the user's page, /account/calendar/."""
+
+    model = Meeting
+    read_models = (Participant, Actor)
+    renderer_classes = [JSONRenderer]
+
+    def check_permissions(self, request):
+        # Reading meetings is what the address gives, so that is what managing it needs, for every method.
+        if not request.user.is_authenticated:
+            self.permission_denied(request)
+        required = [model_permission(model, "view") for model in (self.model, *self.read_models)]
+        if not request.user.has_perms(required):
+            self.permission_denied(request, message="Your role may not read meetings.")
+
+    @extend_schema(responses={200: CalendarAddressSerializer, 404: OpenApiResponse(description="None issued.")})
+    def get(self, request):
+        feed = CalendarFeed.objects.filter(user=request.user).first()
+        if feed is None:
+            raise NotFound("No calendar address yet: POST to issue one.")
+        return Response(calendar_address(request, feed))
+
+    @extend_schema(request=None, responses={201: CalendarAddressSerializer})
+    def post(self, request):
+        feed = services.calendar_feed_issue(user=request.user)
+        return Response(calendar_address(request, feed), status=201)
+
+    @extend_schema(request=None, responses={204: None, 404: OpenApiResponse(description="None issued.")})
+    def delete(self, request):
+        if not services.calendar_feed_revoke(user=request.user):
+            raise NotFound("No calendar address to revoke.")
+        return Response(status=204)

@@ -58,6 +58,9 @@ class ProposalBriefSerializer(ProposalRefSerializer):
         fields = (*ProposalRefSerializer.Meta.fields, "status")
 
 
+STICKING_POINT_STATUS_HELP = "The latest status change's; open before the first one."
+
+
 class StickingPointRefSerializer(serializers.ModelSerializer):
     class Meta:
         model = StickingPoint
@@ -65,7 +68,9 @@ class StickingPointRefSerializer(serializers.ModelSerializer):
 
 
 class StickingPointBriefSerializer(StickingPointRefSerializer):
-    status = serializers.ChoiceField(choices=StickingPoint.Status.choices, read_only=True, allow_null=True)
+    status = serializers.ChoiceField(
+        choices=StickingPoint.Status.choices, read_only=True, help_text=STICKING_POINT_STATUS_HELP
+    )
 
     class Meta(StickingPointRefSerializer.Meta):
         fields = (*StickingPointRefSerializer.Meta.fields, "category", "status")
@@ -127,21 +132,36 @@ class ParticipantSerializer(serializers.ModelSerializer):
         fields = ("actor", "role", "representing")
 
 
-def _local(moment: datetime.datetime | None, zone: str) -> str | None:
-    if moment is None:
-        return None
-    return timezone.localtime(moment, zoneinfo.ZoneInfo(zone)).isoformat()
+def _local(moment: datetime.datetime | None, zone: str) -> datetime.datetime | None:
+    return None if moment is None else timezone.localtime(moment, zoneinfo.ZoneInfo(zone))
+
+
+def day_stand_in(day: datetime.date, zone: str) -> datetime.datetime:
+    """The instant stored for a meeting whose time of day is unknown: local noon, so that its UTC date is
+    its local date. Only an ordering key: the API shows the day and `time_known: false`, never this time."""
+    return datetime.datetime.combine(day, datetime.time(12), tzinfo=zoneinfo.ZoneInfo(zone))
+
+
+NULL_DATETIME = {"type": "string", "format": "date-time", "nullable": True}
+TIME_UNKNOWN = " Null when only the day is known (`time_known` false)."
 
 
 class MeetingSerializer(serializers.ModelSerializer):
+    """A meeting. Its days (`starts_on`, `ends_on`, in its own time zone) are always given; its times only
+    when they were reported (`time_known`): an unknown time of day stays unknown, never a made-up hour."""
+
     country = ActorBriefSerializer(allow_null=True)
     tracks = TrackBriefSerializer(many=True)
     participants = ParticipantSerializer(many=True, source="participant_rows")
     proposals = ProposalBriefSerializer(many=True)
     sticking_points = StickingPointBriefSerializer(many=True)
     citations = CitationBriefSerializer(many=True)
-    starts_at_local = serializers.SerializerMethodField(help_text="The start in the meeting's own time zone.")
-    ends_at_local = serializers.SerializerMethodField(help_text="The end in the meeting's own time zone.")
+    starts_at = serializers.SerializerMethodField(help_text="The start (UTC)." + TIME_UNKNOWN)
+    ends_at = serializers.SerializerMethodField(help_text="The end (UTC), if reported." + TIME_UNKNOWN)
+    starts_on = serializers.SerializerMethodField(help_text="The day it starts, in its own time zone.")
+    ends_on = serializers.SerializerMethodField(help_text="The day it ends, in its own time zone, if reported.")
+    starts_at_local = serializers.SerializerMethodField(help_text="The start in its own time zone." + TIME_UNKNOWN)
+    ends_at_local = serializers.SerializerMethodField(help_text="The end in its own time zone." + TIME_UNKNOWN)
     duration_minutes = serializers.SerializerMethodField()
 
     class Meta:
@@ -151,12 +171,14 @@ class MeetingSerializer(serializers.ModelSerializer):
             "title",
             "status",
             "format",
+            "starts_on",
+            "ends_on",
+            "time_known",
             "starts_at",
             "ends_at",
             "time_zone",
             "starts_at_local",
             "ends_at_local",
-            "time_known",
             "duration_minutes",
             "location",
             "country",
@@ -173,16 +195,42 @@ class MeetingSerializer(serializers.ModelSerializer):
             "updated_at",
         )
 
-    @extend_schema_field(OpenApiTypes.DATETIME)
-    def get_starts_at_local(self, meeting: Meeting) -> str | None:
-        return _local(meeting.starts_at, meeting.time_zone)
+    def _instant(self, meeting: Meeting, moment: datetime.datetime | None) -> str | None:
+        if not meeting.time_known or moment is None:
+            return None
+        return serializers.DateTimeField().to_representation(moment)
 
-    @extend_schema_field({"type": "string", "format": "date-time", "nullable": True})
+    @extend_schema_field(NULL_DATETIME)
+    def get_starts_at(self, meeting: Meeting) -> str | None:
+        return self._instant(meeting, meeting.starts_at)
+
+    @extend_schema_field(NULL_DATETIME)
+    def get_ends_at(self, meeting: Meeting) -> str | None:
+        return self._instant(meeting, meeting.ends_at)
+
+    @extend_schema_field(OpenApiTypes.DATE)
+    def get_starts_on(self, meeting: Meeting) -> str:
+        return _local(meeting.starts_at, meeting.time_zone).date().isoformat()
+
+    @extend_schema_field({"type": "string", "format": "date", "nullable": True})
+    def get_ends_on(self, meeting: Meeting) -> str | None:
+        ends = _local(meeting.ends_at, meeting.time_zone)
+        return ends.date().isoformat() if ends is not None else None
+
+    @extend_schema_field(NULL_DATETIME)
+    def get_starts_at_local(self, meeting: Meeting) -> str | None:
+        local = _local(meeting.starts_at, meeting.time_zone)
+        return local.isoformat() if meeting.time_known else None
+
+    @extend_schema_field(NULL_DATETIME)
     def get_ends_at_local(self, meeting: Meeting) -> str | None:
-        return _local(meeting.ends_at, meeting.time_zone)
+        local = _local(meeting.ends_at, meeting.time_zone)
+        return local.isoformat() if meeting.time_known and local is not None else None
 
     def get_duration_minutes(self, meeting: Meeting) -> int | None:
-        return int(meeting.duration.total_seconds() // 60) if meeting.duration is not None else None
+        if not meeting.time_known or meeting.duration is None:
+            return None
+        return int(meeting.duration.total_seconds() // 60)
 
 
 class ProposalEventBriefSerializer(serializers.ModelSerializer):
@@ -296,7 +344,9 @@ class PositionBriefSerializer(serializers.ModelSerializer):
 
 class StickingPointSerializer(serializers.ModelSerializer):
     track = TrackBriefSerializer()
-    status = serializers.ChoiceField(choices=StickingPoint.Status.choices, read_only=True, allow_null=True)
+    status = serializers.ChoiceField(
+        choices=StickingPoint.Status.choices, read_only=True, help_text=STICKING_POINT_STATUS_HELP
+    )
     status_since = serializers.DateField(read_only=True, allow_null=True)
     party_count = serializers.IntegerField(read_only=True, help_text="Actors with a stated position.")
     status_history = StatusChangeBriefSerializer(many=True, source="status_changes")
@@ -362,6 +412,8 @@ class FigureSerializer(serializers.ModelSerializer):
             "metric",
             "label",
             "value",
+            "value_low",
+            "value_high",
             "unit",
             "as_of",
             "claimed_by",
@@ -491,12 +543,21 @@ class ParticipantInputSerializer(StrictFieldsMixin, serializers.Serializer):
 
 class MeetingInputSerializer(StrictFieldsMixin, serializers.ModelSerializer):
     """A meeting. Times with an offset are taken as given; times without one are read in the
-    meeting's `time_zone`. `participants` (one row per actor), `tracks`, `proposals` and
-    `sticking_points`, when given, replace the meeting's."""
+    meeting's `time_zone`. When only the day is known, send `time_known: false` and the days
+    (`starts_on`, `ends_on`) instead of times. `participants` (one row per actor), `tracks`, `proposals`
+    and `sticking_points`, when given, replace the meeting's."""
 
-    starts_at = LocalDateTimeField(help_text="ISO 8601; without an offset, read in the meeting's time_zone.")
+    starts_at = LocalDateTimeField(
+        required=False, help_text="ISO 8601; without an offset, read in the meeting's time_zone. Or starts_on."
+    )
     ends_at = LocalDateTimeField(
         required=False, allow_null=True, help_text="ISO 8601; without an offset, read in the meeting's time_zone."
+    )
+    starts_on = serializers.DateField(
+        required=False, write_only=True, help_text="The day, in the meeting's time zone, when the time is unknown."
+    )
+    ends_on = serializers.DateField(
+        required=False, allow_null=True, write_only=True, help_text="The last day, when the time is unknown."
     )
     country = IdOrSlugRelatedField(queryset=_actors(), allow_null=True, required=False)
     tracks = IdOrSlugRelatedField(queryset=Track.objects.all(), many=True, required=False)
@@ -512,6 +573,8 @@ class MeetingInputSerializer(StrictFieldsMixin, serializers.ModelSerializer):
             "format",
             "starts_at",
             "ends_at",
+            "starts_on",
+            "ends_on",
             "time_zone",
             "time_known",
             "location",
@@ -526,6 +589,13 @@ class MeetingInputSerializer(StrictFieldsMixin, serializers.ModelSerializer):
             "participants",
         )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        data = kwargs.get("data")
+        # A whole meeting (a create or a PUT) needs its start: a time, or a day (`starts_on`).
+        if not self.partial and isinstance(data, dict) and data.get("starts_on") is None:
+            self.fields["starts_at"].required = True
+
     def validate_country(self, country: Actor | None) -> Actor | None:
         if country is not None and country.kind != Actor.Kind.STATE:
             raise serializers.ValidationError(f"{country} is not a state (its kind is {country.kind}).")
@@ -536,7 +606,25 @@ class MeetingInputSerializer(StrictFieldsMixin, serializers.ModelSerializer):
         return rows
 
     def validate(self, attrs):
-        zone = zoneinfo.ZoneInfo(attrs.get("time_zone") or getattr(self.instance, "time_zone", None) or "UTC")
+        zone_name = attrs.get("time_zone") or getattr(self.instance, "time_zone", None) or "UTC"
+        zone = zoneinfo.ZoneInfo(zone_name)
+        time_known = attrs.get("time_known", getattr(self.instance, "time_known", True))
+        for name, day_name in (("starts_at", "starts_on"), ("ends_at", "ends_on")):
+            if day_name not in attrs:
+                continue
+            day = attrs.pop(day_name)
+            if time_known:
+                raise serializers.ValidationError({day_name: ["Give starts_at/ends_at, or time_known false."]})
+            if name in attrs:
+                raise serializers.ValidationError({day_name: [f"Give {name} or {day_name}, not both."]})
+            attrs[name] = day_stand_in(day, zone_name) if day is not None else None
+        if time_known and self.instance is not None and not self.instance.time_known and "starts_at" not in attrs:
+            raise serializers.ValidationError({"starts_at": ["Give the time now that it is known."]})
+        if not time_known:  # only the day counts: the time given (if any) becomes the day's stand-in
+            for name in ("starts_at", "ends_at"):
+                if attrs.get(name) is not None:
+                    moment = attrs[name] if timezone.is_aware(attrs[name]) else timezone.make_aware(attrs[name], zone)
+                    attrs[name] = day_stand_in(moment.astimezone(zone).date(), zone_name)
         for name in ("starts_at", "ends_at"):
             if attrs.get(name) is not None and timezone.is_naive(attrs[name]):
                 attrs[name] = timezone.make_aware(attrs[name], zone)
@@ -668,9 +756,31 @@ class FigureInputSerializer(StrictFieldsMixin, serializers.ModelSerializer):
 
     class Meta:
         model = Figure
-        fields = ("metric", "label", "value", "unit", "as_of", "claimed_by", "claimant_name", "track", "note")
+        fields = (
+            "metric",
+            "label",
+            "value",
+            "value_low",
+            "value_high",
+            "unit",
+            "as_of",
+            "claimed_by",
+            "claimant_name",
+            "track",
+            "note",
+        )
 
     def validate(self, attrs):
+        def current(name):
+            return attrs.get(name, getattr(self.instance, name, None))
+
+        value, low, high = current("value"), current("value_low"), current("value_high")
+        if value is not None and (low is not None or high is not None):
+            raise serializers.ValidationError({"value": ["Give a number (value) or a range (value_low, value_high)."]})
+        if value is None and low is None and high is None:
+            raise serializers.ValidationError({"value": ["Give a number (value) or a range (value_low, value_high)."]})
+        if low is not None and high is not None and high < low:
+            raise serializers.ValidationError({"value_high": ["The range's high end is below its low end."]})
         claimed_by = attrs.get("claimed_by", getattr(self.instance, "claimed_by", None))
         claimant_name = attrs.get("claimant_name", getattr(self.instance, "claimant_name", ""))
         if claimed_by is None and not claimant_name:
@@ -680,7 +790,8 @@ class FigureInputSerializer(StrictFieldsMixin, serializers.ModelSerializer):
 
 class CitationInputSerializer(StrictFieldsMixin, serializers.ModelSerializer):
     """A source for a record: `record_type` and `record_id` name the record; `article` (an ingested
-    article's id) or `url` name the source."""
+    article's id), `url` or, for a publication without a link, its `title` (with `publisher` and
+    `published_on`) name the source."""
 
     record_type = serializers.ChoiceField(choices=sorted(CITABLE))
     record_id = serializers.IntegerField(min_value=1)
@@ -705,6 +816,9 @@ class CitationInputSerializer(StrictFieldsMixin, serializers.ModelSerializer):
             attrs["object_id"] = record_id
         article = attrs.get("article", getattr(self.instance, "article", None))
         url = attrs.get("url", getattr(self.instance, "url", ""))
-        if article is None and not url:
-            raise serializers.ValidationError({"url": ["Give the source: an article or a URL."]})
+        title = attrs.get("title", getattr(self.instance, "title", ""))
+        if article is None and not url and not title:
+            raise serializers.ValidationError(
+                {"url": ["Give the source: an article, a URL or the publication's title."]}
+            )
         return attrs

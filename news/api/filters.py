@@ -1,12 +1,13 @@
 import django_filters
 
 from news.models import Feed
+from tracker.api.filters import BooleanFilter, language_filter
 
 
 class FeedFilter(django_filters.FilterSet):
-    active = django_filters.BooleanFilter()
-    language = django_filters.CharFilter(help_text="BCP 47 code, e.g. en, ar, he.")
-    failing = django_filters.BooleanFilter(method="filter_failing", help_text="Feeds whose last polls failed.")
+    active = BooleanFilter(help_text="true or false.")
+    language = language_filter()
+    failing = BooleanFilter(method="filter_failing", help_text="Feeds whose last polls failed (true or false).")
 
     class Meta:
         model = Feed

@@ -1,9 +1,10 @@
 import django_filters
 from django.db.models import Exists, OuterRef
 
-from news.models import Article, Mention
+from actors.models import Actor
+from news.models import Article, Feed, Mention
 from tracker import search
-from tracker.api.filters import IdFilter, id_or_slug
+from tracker.api.filters import RecordFilter, language_filter
 
 # The fields of the full-text index news/migrations/0005 creates (tracker/search.py).
 ARTICLE_TEXT = ("title", "publisher", "text")
@@ -12,10 +13,12 @@ ARTICLE_TEXT = ("title", "publisher", "text")
 class ArticleFilter(django_filters.FilterSet):
     review_state = django_filters.MultipleChoiceFilter(choices=Article.ReviewState.choices)
     processing_state = django_filters.MultipleChoiceFilter(choices=Article.ProcessingState.choices)
-    language = django_filters.CharFilter(help_text="BCP 47 code, e.g. en, ar, he.")
-    feed = IdFilter(field_name="feed")
-    story = IdFilter(field_name="story", help_text="Articles of one near-duplicate story.")
-    actor = django_filters.CharFilter(method="filter_actor", help_text="Articles mentioning an actor (id or slug).")
+    language = language_filter()
+    feed = RecordFilter(model=Feed, by_slug=False, field_name="feed", help_text="The feed's id.")
+    story = RecordFilter(
+        model=Article, by_slug=False, field_name="story", help_text="Articles of one near-duplicate story (its id)."
+    )
+    actor = RecordFilter(model=Actor, method="filter_actor", help_text="Articles mentioning an actor (id or slug).")
     date_from = django_filters.DateFilter(
         field_name="published_at", lookup_expr="date__gte", help_text="Published on or after (YYYY-MM-DD, UTC)."
     )
@@ -31,8 +34,8 @@ class ArticleFilter(django_filters.FilterSet):
         model = Article
         fields = ("review_state", "processing_state", "language", "feed", "story", "actor")
 
-    def filter_actor(self, queryset, name, value: str):
-        return queryset.filter(Exists(Mention.objects.filter(id_or_slug("actor", value), article=OuterRef("pk"))))
+    def filter_actor(self, queryset, name, value: Actor):
+        return queryset.filter(Exists(Mention.objects.filter(actor=value, article=OuterRef("pk"))))
 
     def filter_search(self, queryset, name, value: str):
         return search.matches(queryset, ARTICLE_TEXT, value)

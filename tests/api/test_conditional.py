@@ -28,14 +28,14 @@ def test_a_detail_carries_validators_and_answers_304_while_unchanged(client_for,
     url = reverse("api:meeting-detail", args=[meeting.pk])
     first, queries = count_queries(client, url)
     etag = first["ETag"]
-    assert etag == record_etag(meeting) and etag.startswith('W/"')
+    assert etag == record_etag(meeting) and etag.startswith('"')  # strong: usable in If-Match
     assert first["Last-Modified"] == http_date(meeting.updated_at.timestamp())
     assert first["Cache-Control"] == "private, no-cache"
 
     with_tag = client.get(url, HTTP_IF_NONE_MATCH=etag)
     assert with_tag.status_code == status.HTTP_304_NOT_MODIFIED and with_tag.content == b""
     assert with_tag["ETag"] == etag
-    assert client.get(url, HTTP_IF_NONE_MATCH=f'"other", {etag[2:]}').status_code == 304  # weak comparison
+    assert client.get(url, HTTP_IF_NONE_MATCH=f'"other", W/{etag}').status_code == 304  # weak comparison
     assert client.get(url, HTTP_IF_MODIFIED_SINCE=first["Last-Modified"]).status_code == 304
     earlier = http_date((meeting.updated_at - datetime.timedelta(minutes=1)).timestamp())
     assert client.get(url, HTTP_IF_MODIFIED_SINCE=earlier).status_code == status.HTTP_200_OK
@@ -210,3 +210,18 @@ def test_two_concurrent_writes_of_one_version_never_both_land(role_users, monkey
     assert statuses == {"First": status.HTTP_200_OK, "Second": status.HTTP_412_PRECONDITION_FAILED}
     meeting.refresh_from_db()
     assert meeting.title == "First"
+
+
+def test_if_match_compares_strong_validators_only(client_for):
+    """RFC 9110 §13.1.1: a weak tag never matches an If-Match, even the record's own tag made weak."""
+    meeting = f.MeetingFactory()
+    client = client_for("analyst")
+    url = reverse("api:meeting-detail", args=[meeting.pk])
+    etag = client.get(url)["ETag"]
+    weak = send(client, "patch", url, {"title": "Weakly"}, HTTP_IF_MATCH=f"W/{etag}")
+    assert weak.status_code == status.HTTP_412_PRECONDITION_FAILED
+    strong = send(client, "patch", url, {"title": "Strongly"}, HTTP_IF_MATCH=f'"other", {etag}')
+    assert strong.status_code == status.HTTP_200_OK and strong.json()["title"] == "Strongly"
+    assert not strong["ETag"].startswith("W/")
+    anything = send(client, "patch", url, {"title": "Any"}, HTTP_IF_MATCH="*")
+    assert anything.status_code == status.HTTP_200_OK

@@ -14,6 +14,7 @@ from knox.models import AuthToken
 from rest_framework import status
 
 from negotiations import demo
+from negotiations.models import StickingPoint
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -75,6 +76,13 @@ def test_the_timeline_merges_every_kind_of_record_in_date_order(viewer, talks):
     meeting = entries[1]
     assert meeting["title"] == "Doha round"
     assert sorted(meeting["actor_ids"]) == sorted(actor.pk for actor in talks["actors"])
+    # Labels a chart needs: each entry names its actors.
+    assert sorted((a["id"], a["name"], a["slug"]) for a in meeting["actors"]) == sorted(
+        (actor.pk, actor.name, actor.slug) for actor in talks["actors"]
+    )
+    for entry in entries:
+        assert [a["id"] for a in entry["actors"]] == entry["actor_ids"]
+    assert entries[2]["actors"] and entries[2]["actors"][0]["name"]  # the responder
     assert meeting["record"] == {
         "type": "meeting",
         "id": talks["records"][1][1].pk,
@@ -156,8 +164,8 @@ def test_the_board_answers_as_the_record_stood_on_a_past_day(viewer, history):
     ]
     (row,) = viewer.get(url, {"track": "gaza"}).json()
     assert (row["status"], row["status_since"]) == ("narrowing", "2025-07-12")
-    (row,) = viewer.get(url, {"track": "gaza", "as_of": day(1).isoformat()}).json()
-    assert (row["status"], row["status_since"], row["positions"]) == (None, None, [])
+    # Before its first status change or position the point did not exist: absent, not a null status.
+    assert viewer.get(url, {"track": "gaza", "as_of": day(6).isoformat()}).json() == []
     assert len(viewer.get(url).json()) == 2
 
 
@@ -171,6 +179,13 @@ def test_proposal_states_answer_as_the_record_stood_on_a_past_day(viewer, histor
         "title": "Framework",
         "version_label": "",
         "track_id": proposal.track_id,
+        "track": {"id": proposal.track_id, "slug": "gaza", "name": proposal.track.name},
+        "proposer": {
+            "id": proposal.proposer_id,
+            "slug": proposal.proposer.slug,
+            "name": proposal.proposer.name,
+            "kind": proposal.proposer.kind,
+        },
         "status": "tabled",
         "status_since": "2025-07-07",
         "violations": 0,
@@ -179,6 +194,8 @@ def test_proposal_states_answer_as_the_record_stood_on_a_past_day(viewer, histor
     assert (row["status"], row["violations"]) == ("tabled", 1)
     (row,) = viewer.get(url, {"track": str(proposal.track_id)}).json()
     assert (row["status"], row["status_since"]) == ("accepted_in_principle", "2025-07-12")
+    # Before its first event the proposal did not exist: absent, not "drafted".
+    assert viewer.get(url, {"track": "gaza", "as_of": day(6).isoformat()}).json() == []
     assert len(viewer.get(url).json()) == 2
 
 
@@ -407,10 +424,10 @@ def build(size: int) -> dict[str, str]:
 
 # Every request pays 6 before the view reads anything: the session, the user, the savepoint pair of
 # ATOMIC_REQUESTS, the user's and its groups' permissions. Then:
-# - timeline: the track and the actor (parameters), then meetings, their participants (prefetched),
-#   proposal events, responses, status changes, positions;
+# - timeline: the track and the actor (parameters), then meetings, their participants (prefetched, actor
+#   joined), proposal events, responses, status changes, positions (each with its actor joined);
 # - board: the track, the sticking points (status annotated, track joined), the positions (actor joined);
-# - proposal states: the track, the proposals (status annotated);
+# - proposal states: the track, the proposals (status annotated, track and proposer joined);
 # - comparison: the two versions, then the terms of each;
 # - meeting pairs: the actor and the track, the pairs, their actors;
 # - calendar: the meetings, their participants (actor joined).
@@ -436,6 +453,20 @@ def test_dashboard_query_counts_do_not_grow_with_rows(viewer, count_queries, siz
 
 
 @pytest.mark.parametrize("name", ["api:upcoming-calendar", "api:timeline", "api:meeting-pairs"])
-def test_a_format_that_names_no_renderer_is_ignored_as_on_the_lists(viewer, name):
+def test_a_format_that_names_no_renderer_is_a_400_as_on_the_lists(viewer, name):
     response = viewer.get(reverse(name), {"format": "xml"})
-    assert response.status_code == status.HTTP_200_OK
+    assert response.status_code == status.HTTP_400_BAD_REQUEST
+    assert list(response.json()) == ["format"]
+    assert viewer.get(reverse(name), {"format": "json"}).status_code == status.HTTP_200_OK
+
+
+def test_the_demo_boards_as_of_july_2025_show_no_future_record_and_no_null_status(viewer):
+    """The reported cases: as of 5 July 2025 the October agreement did not exist yet; as of 7 July no
+    sticking point showed a null status."""
+    demo.load()
+    proposals = viewer.get(reverse("api:proposal-states"), {"as_of": "2025-07-05"}).json()
+    assert "gaza-ceasefire-october-2025" not in {row["slug"] for row in proposals}
+    assert proposals and all(row["status"] for row in proposals)
+    for as_of in ("2025-07-07", "2025-10-01", None):
+        board = viewer.get(reverse("api:sticking-point-board"), {"as_of": as_of} if as_of else {}).json()
+        assert board and all(row["status"] in StickingPoint.Status.values for row in board), as_of

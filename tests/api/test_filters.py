@@ -44,7 +44,9 @@ def test_meetings_by_date_range_status_track_and_actor_in_any_role(viewer):
     assert ids(viewer.get(url, {"status": ["scheduled", "cancelled"]})) == [other.pk, attended.pk]
     assert ids(viewer.get(url, {"track": "gaza"})) == [mediated.pk, hosted.pk]
     assert ids(viewer.get(url, {"track": iran.pk, "ordering": "starts_at"})) == [mediated.pk, other.pk]
-    assert ids(viewer.get(url, {"actor": "nobody-by-that-slug"})) == []
+    unknown = viewer.get(url, {"actor": "nobody-by-that-slug"})
+    assert unknown.status_code == status.HTTP_400_BAD_REQUEST
+    assert unknown.json() == {"actor": ['No actor with id or slug "nobody-by-that-slug".']}
 
 
 def test_proposals_by_derived_status_track_and_actor(viewer):
@@ -120,7 +122,7 @@ def test_ordering_by_an_unknown_field_is_a_400(viewer):
     response = viewer.get(reverse("api:meeting-list"), {"ordering": "-secret"})
     assert response.status_code == status.HTTP_400_BAD_REQUEST
     assert response.json() == {
-        "ordering": ["Cannot order by -secret; choose from created_at, starts_at, status, title, updated_at."]
+        "ordering": ["Cannot order by -secret; choose from created_at, id, starts_at, status, title, updated_at."]
     }
 
 

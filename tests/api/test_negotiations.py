@@ -194,7 +194,7 @@ def test_a_sticking_point_board_follows_status_changes_and_positions(analyst):
         reverse("api:sticking-point-list"),
         {"track": "gaza", "title": "Withdrawal lines", "slug": "withdrawal", "category": "withdrawal"},
     )
-    assert created.status_code == status.HTTP_201_CREATED and created.json()["status"] is None
+    assert created.status_code == status.HTTP_201_CREATED and created.json()["status"] == "open"
     statuses = reverse("api:sticking-point-status-list")
     for changed_on, value in [("2025-07-06", "open"), ("2025-07-10", "narrowing")]:
         payload = {"sticking_point": "withdrawal", "status": value, "changed_on": changed_on}
@@ -240,7 +240,9 @@ def test_citations_name_their_record_and_source(client_for):
     missing = {"record_type": "negotiations.meeting", "record_id": 999999, "url": "https://example.org/"}
     assert send(editor, "post", url, missing).json() == {"record_id": ["No meeting with id 999999."]}
     no_source = {"record_type": "negotiations.meeting", "record_id": meeting.pk}
-    assert send(editor, "post", url, no_source).json() == {"url": ["Give the source: an article or a URL."]}
+    assert send(editor, "post", url, no_source).json() == {
+        "url": ["Give the source: an article, a URL or the publication's title."]
+    }
     unknown_kind = {"record_type": "auth.user", "record_id": 1, "url": "https://example.org/"}
     assert send(editor, "post", url, unknown_kind).json() == {"record_type": ['"auth.user" is not a valid choice.']}
     listed = editor.get(url, {"record_type": "negotiations.meeting", "record_id": meeting.pk}).json()

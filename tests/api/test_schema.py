@@ -39,7 +39,7 @@ def test_the_schema_endpoint_describes_every_resource(client):
     ):
         assert f"/api/v1/{resource}/" in paths and f"/api/v1/{resource}/{{id}}/" in paths, resource
     assert {"/api/v1/articles/{id}/accept/", "/api/v1/feeds/{id}/poll/", "/api/v1/auth/token/"} <= paths
-    assert set(schema["components"]["securitySchemes"]) == {"knoxApiToken", "cookieAuth"}
+    assert set(schema["components"]["securitySchemes"]) == {"tokenAuth", "cookieAuth"}
     meetings = schema["paths"]["/api/v1/meetings/"]["get"]
     parameters = {parameter["name"] for parameter in meetings["parameters"]}
     assert {"pagination", "cursor", "page", "page_size", "ordering", "date_from", "actor", "track"} <= parameters

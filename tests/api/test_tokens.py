@@ -6,6 +6,7 @@ import io
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
@@ -14,6 +15,7 @@ from rest_framework import status
 
 from tests import factories as f
 from tests.api.conftest import send
+from tracker.roles import VIEWER
 
 pytestmark = pytest.mark.django_db
 
@@ -124,3 +126,27 @@ def test_a_signed_in_browser_gets_a_token_for_its_user(client_for):
 def test_me_names_the_roles(client_for):
     response = client_for("editor").get(reverse("api:me"))
     assert response.json() == {"username": "editor-user", "roles": ["editor"], "token_expiry": None}
+
+
+@pytest.mark.parametrize("scheme", ["Token", "Bearer", "bearer"])
+def test_a_token_from_the_endpoint_works_as_a_bearer_token_and_as_a_token(client, scheme):
+    f.MeetingFactory()
+    user = get_user_model().objects.create_user("board", password="s3cret-pass")
+    user.groups.add(Group.objects.get(name=VIEWER))
+    issued = send(client, "post", reverse("api:token-create"), {"username": "board", "password": "s3cret-pass"})
+    assert issued.status_code == status.HTTP_201_CREATED
+    header = {"HTTP_AUTHORIZATION": f"{scheme} {issued.json()['token']}"}
+    response = client.get(reverse("api:meeting-list"), **header)
+    assert response.status_code == status.HTTP_200_OK and response.json()["count"] == 1
+    assert client.get(reverse("api:me"), **header).json()["username"] == "board"
+
+
+@pytest.mark.parametrize("header", ["Bearer wrong", "Bearer", "Bearer a b"])
+def test_a_bad_bearer_token_is_a_401(client, header):
+    response = client.get(reverse("api:meeting-list"), HTTP_AUTHORIZATION=header)
+    assert response.status_code == status.HTTP_401_UNAUTHORIZED
+
+
+def test_the_schema_documents_the_bearer_scheme(client):
+    schema = client.get(reverse("api:schema"), {"format": "json"}).json()
+    assert schema["components"]["securitySchemes"]["tokenAuth"]["scheme"] == "bearer"

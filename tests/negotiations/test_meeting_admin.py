@@ -3,6 +3,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
+from negotiations.admin import time_zone_note
 from negotiations.models import Meeting
 from tests import factories as f
 from tests.admin_forms import change_form_data
@@ -64,3 +65,19 @@ def test_an_invalid_time_zone_is_reported_not_crashed(client_for):
     assert "is not an IANA time zone" in response.content.decode()
     meeting.refresh_from_db()
     assert meeting.time_zone == "UTC"
+
+
+def test_the_time_note_states_the_offset_on_the_meetings_date_and_an_unknown_time():
+    july = f.MeetingFactory(
+        time_zone="America/New_York", starts_at=datetime.datetime(2025, 7, 7, 22, 30, tzinfo=datetime.UTC)
+    )
+    assert time_zone_note(july) == "In the meeting's time zone: America/New_York, UTC−04:00 on 7 July 2025."
+    december = f.MeetingFactory(
+        time_zone="America/New_York",
+        starts_at=datetime.datetime(2025, 12, 29, 17, tzinfo=datetime.UTC),
+        time_known=False,
+    )
+    note = time_zone_note(december)
+    assert note.startswith("In the meeting's time zone: America/New_York, UTC−05:00 on 29 December 2025.")
+    assert "Only the day is known" in note
+    assert time_zone_note(None) == "In the meeting's time zone (below)."

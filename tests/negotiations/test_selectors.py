@@ -28,8 +28,12 @@ def test_proposal_status_follows_its_latest_event_as_of_any_date():
     assert status_of(proposal) == Proposal.Status.ACCEPTED_IN_PRINCIPLE
     assert status_of(proposal, as_of=day(5)) == Proposal.Status.UNDER_DISCUSSION
     assert status_of(proposal, as_of=day(1)) == Proposal.Status.TABLED
-    assert status_of(proposal, as_of=datetime.date(2025, 6, 30)) == Proposal.Status.DRAFTED
     assert selectors.proposal_status_as_of(proposal, day(2)) == Proposal.Status.TABLED
+    # Before its first event the proposal did not exist yet: no status, and absent from the as-of rows.
+    assert selectors.proposal_status_as_of(proposal, datetime.date(2025, 6, 30)) is None
+    assert not selectors.proposals_with_status(
+        Proposal.objects.filter(pk=proposal.pk), as_of=datetime.date(2025, 6, 30)
+    )
 
 
 def test_same_day_events_resolve_by_entry_order():
@@ -77,8 +81,7 @@ def test_sticking_point_state_can_be_rebuilt_as_of_a_past_date():
     assert (then.status, then.status_since, then.party_count) == ("open", day(6), 2)
     now = state(None)
     assert (now.status, now.status_since, now.party_count) == ("narrowing", day(12), 3)
-    assert state(day(1)).status is None
-    assert state(day(1)).party_count == 0
+    assert not selectors.sticking_points_with_state(StickingPoint.objects.filter(pk=point.pk), as_of=day(5))
 
     positions_then = {p.actor.name: p.stance for p in selectors.positions_as_of(point, day(7))}
     assert positions_then == {"Israel": "insists", "Hamas": "rejects"}
@@ -88,6 +91,18 @@ def test_sticking_point_state_can_be_rebuilt_as_of_a_past_date():
         "Hamas": ("rejects", "on_record"),
         "Qatar": ("proposes", "on_record"),
     }
+
+
+def test_a_sticking_point_is_open_from_its_first_position_until_a_status_change():
+    point = f.StickingPointFactory()
+    f.PositionFactory(sticking_point=point, stated_on=day(3))
+    services.sticking_point_set_status(sticking_point=point, status="deadlocked", on=day(9))
+    rows = StickingPoint.objects.filter(pk=point.pk)
+    then = selectors.sticking_points_with_state(rows, as_of=day(4)).get()
+    assert (then.status, then.status_since) == ("open", day(3))
+    assert selectors.sticking_points_with_state(rows, as_of=day(9)).get().status == "deadlocked"
+    undated = f.StickingPointFactory()
+    assert selectors.sticking_points_with_state(StickingPoint.objects.filter(pk=undated.pk)).get().status == "open"
 
 
 def test_services_refuse_unknown_statuses():

@@ -15,7 +15,7 @@ from negotiations.models import Citation, Meeting
 from tests import factories as f
 from tracker import backup
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 def snapshot(database: dict) -> dict[str, list[tuple]]:

@@ -21,12 +21,14 @@ pytestmark = pytest.mark.django_db
 
 # Machine-derived rows, rebuilt by the pipeline from the articles: no one edits them by hand.
 DERIVED = {"news.feedpoll", "news.mention", "news.articleband", "news.suggestion"}
+# Credentials, not records: a history would keep every revoked calendar key.
+CREDENTIALS = {"negotiations.calendarfeed"}
 CORE_MODELS = [
     model
     for model in apps.get_models()
     if model._meta.app_label in {"actors", "negotiations", "news"}
     and not model._meta.model_name.startswith("historical")
-    and model._meta.label_lower not in DERIVED
+    and model._meta.label_lower not in DERIVED | CREDENTIALS
 ]
 
 

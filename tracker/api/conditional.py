@@ -1,9 +1,11 @@
 """Conditional requests: validators on reads (304 when unchanged) and preconditions on writes (412, 428).
 
-Reads. A detail's ETag is weak, `W/"<id>-<updated_at in µs since the epoch>"`, and its Last-Modified
-is `updated_at`: both come from the row the view loads anyway, so they cost no query. A list page's
-ETag is a digest of (count, largest updated_at, ids) of the rows on the page (count only with page
-pagination), again from rows already loaded: no query either. `If-None-Match` answers 304 on both;
+Reads. A detail's ETag is strong, `"<id>-<updated_at in µs since the epoch>"` (every change to what the
+representation shows moves `updated_at`, see below, and the API serves one encoding), and its
+Last-Modified is `updated_at`: both come from the row the view loads anyway, so they cost no query. A
+list page's ETag is weak (`W/"…"`, a digest of (count, largest updated_at, ids) of the rows on the
+page (count only with page pagination), again from rows already loaded: no query either).
+`If-None-Match` answers 304 on both;
 `If-Modified-Since` (read only without If-None-Match, as RFC 9110 says) answers 304 on details only,
 since a deletion on a list page does not move the page's largest updated_at. A 304 is not free: the
 view still loads the page (and its prefetches) to compute the validator; it saves the rendering and
@@ -11,8 +13,9 @@ the transfer. A row shown inside a record (a proposal's response, a meeting's pa
 citation…) moves the record's updated_at when it changes (tracker/api/freshness.py), so the
 validators cover what the representation shows.
 
-Writes. PUT, PATCH and DELETE of a record name the version they change: `If-Match: <ETag>` (weak
-comparison: the tag as a read gave it, `*` for any version) or `updated_at` in the body as read. A
+Writes. PUT, PATCH and DELETE of a record name the version they change: `If-Match: <ETag>` (strong
+comparison, RFC 9110 §13.1.1: the strong tag as a read gave it, `*` for any version; a weak tag never
+matches) or `updated_at` in the body as read. A
 stale version is a 412. The check and the write are one step: the write first claims the row with a
 conditional UPDATE (`WHERE id = … AND updated_at = <the version checked>`), which on PostgreSQL also
 locks the row until the request's transaction ends, so of two writers holding the same version the
@@ -43,7 +46,7 @@ def version_number(instant: datetime.datetime) -> int:
 
 
 def record_etag(instance: Model) -> str:
-    return f'W/"{instance.pk}-{version_number(instance.updated_at)}"'
+    return f'"{instance.pk}-{version_number(instance.updated_at)}"'
 
 
 def page_etag(rows: list[Model], count: int | None) -> str:
@@ -63,9 +66,16 @@ def _tags(header: str) -> set[str]:
 
 
 def etag_matches(header: str, etag: str) -> bool:
-    """Weak comparison (RFC 9110 §8.8.3.2): the tags match whatever their W/ prefixes; `*` matches any."""
+    """Weak comparison (RFC 9110 §8.8.3.2), for If-None-Match: the tags match whatever their W/ prefixes;
+    `*` matches any."""
     tags = _tags(header)
     return "*" in tags or _opaque(etag) in tags
+
+
+def etag_matches_strongly(header: str, etag: str) -> bool:
+    """Strong comparison (RFC 9110 §8.8.3.2), for If-Match: both tags strong and equal; `*` matches any."""
+    tags = [tag.strip() for tag in header.split(",") if tag.strip()]
+    return "*" in tags or (not etag.startswith("W/") and etag in tags)
 
 
 def record_claim(instance: Model, *, version: datetime.datetime) -> bool:
@@ -134,7 +144,7 @@ class ConditionalMixin(ExportMixin):
         if_match = request.META.get("HTTP_IF_MATCH")
         body_version = self.body_version(request)
         if if_match:
-            fresh = etag_matches(if_match, record_etag(instance))
+            fresh = etag_matches_strongly(if_match, record_etag(instance))
         elif body_version is not None:
             fresh = body_version == instance.updated_at
         elif getattr(settings, "API_REQUIRE_WRITE_PRECONDITION", False):

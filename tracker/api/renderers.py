@@ -6,6 +6,8 @@ so that they keep DRF's format: `Z` for UTC, milliseconds) go through DRF's own 
 """
 
 import orjson
+from django.template.loader import render_to_string
+from drf_spectacular.renderers import OpenApiYamlRenderer
 from rest_framework.renderers import JSONRenderer
 from rest_framework.utils.encoders import JSONEncoder
 
@@ -20,3 +22,20 @@ class FastJSONRenderer(JSONRenderer):
         if self.get_indent(accepted_media_type or "", renderer_context or {}):
             return super().render(data, accepted_media_type, renderer_context)
         return orjson.dumps(data, default=_encoder.default, option=OPTIONS)
+
+
+class SchemaPageRenderer(OpenApiYamlRenderer):
+    """The OpenAPI schema as a page a browser shows (its YAML, escaped, with links to the rendered
+    documentation and to the JSON) rather than a file it downloads; chosen only by `Accept: text/html`
+    (or `?format=html`), so clients keep YAML by default and JSON by `Accept` or `?format=json`."""
+
+    media_type = "text/html"
+    format = "html"
+    charset = "utf-8"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        response = renderer_context.get("response") if renderer_context else None
+        if response is not None:
+            response.headers.pop("Content-Disposition", None)  # shown, not saved
+        text = super().render(data, accepted_media_type, renderer_context).decode()
+        return render_to_string("api/schema.html", {"schema": text}).encode()

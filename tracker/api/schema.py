@@ -2,6 +2,7 @@
 conditional views, the export formats of lists, and the error answers every operation can give (so a
 client, and the schemathesis run in tests/api/test_schemathesis.py, can rely on the documented codes)."""
 
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
 from drf_spectacular.plumbing import ResolvedComponent
 from rest_framework.authentication import SessionAuthentication
@@ -21,7 +22,11 @@ def _header(name: str, description: str) -> dict:
 
 
 VALIDATORS = {
-    "ETag": {"description": "Weak validator of this record or page.", "schema": {"type": "string"}},
+    "ETag": {
+        "description": "A record's strong validator (for If-Match and If-None-Match); a list page's weak one "
+        "(If-None-Match).",
+        "schema": {"type": "string"},
+    },
     "Last-Modified": {
         "description": "`updated_at` of the record (of the page's latest row).",
         "schema": {"type": "string"},
@@ -167,3 +172,18 @@ class AutoSchema(SpectacularAutoSchema):
                     "naming none is a 428 (unless API_REQUIRE_WRITE_PRECONDITION is turned off).",
                 )
             )
+
+
+class BearerTokenScheme(OpenApiAuthenticationExtension):
+    """tracker.api.authentication.TokenAuthentication: a knox token as a bearer token."""
+
+    target_class = "tracker.api.authentication.TokenAuthentication"
+    name = "tokenAuth"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "http",
+            "scheme": "bearer",
+            "description": "A token from POST /api/v1/auth/token/ (username and password): "
+            "`Authorization: Bearer <token>`; `Authorization: Token <token>` works too.",
+        }

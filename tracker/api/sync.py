@@ -31,6 +31,7 @@ from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
 from rest_framework.views import APIView
 
+from .filters import refuse_unknown_parameters
 from .pagination import MAX_PAGE_SIZE, PAGE_SIZE, page_size
 from .permissions import model_permission
 
@@ -177,6 +178,7 @@ class DeletionsView(APIView):
         return allowed
 
     def get(self, request):
+        refuse_unknown_parameters(request, {"type", "since", "cursor", "page_size"})
         types = self.viewable_types(request)
         since = request.query_params.get("since")
         since_filter = Q(history_date__gte=parse_instant("since", since)) if since else Q()

@@ -1,18 +1,20 @@
-"""/api/v1/ (every resource and the token endpoints), /api/schema/ (OpenAPI 3), /api/docs/ and /api/redoc/.
+"""/api/v1/ (its index, every resource and the token endpoints), /api/schema/ (OpenAPI 3: YAML, JSON, or a
+page in a browser), /api/docs/ and /api/redoc/.
 
 The documentation pages load Swagger UI and ReDoc from this site's static files (the sidecar
 package), never from a CDN, so they work offline.
 """
 
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularSwaggerView
 
 from .sync import DeletionsView
-from .views import LogoutAllView, LogoutView, MeView, OfflineRedocView, TokenCreateView
+from .views import ApiRootView, LogoutAllView, LogoutView, MeView, OfflineRedocView, SchemaView, TokenCreateView
 
 app_name = "api"
 
 v1 = [
+    path("", ApiRootView.as_view(), name="root"),
     path("auth/token/", TokenCreateView.as_view(), name="token-create"),
     path("auth/logout/", LogoutView.as_view(), name="token-logout"),
     path("auth/logout-all/", LogoutAllView.as_view(), name="token-logout-all"),
@@ -27,7 +29,7 @@ v1 = [
 
 urlpatterns = [
     path("v1/", include(v1)),
-    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("schema/", SchemaView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
     path("redoc/", OfflineRedocView.as_view(url_name="api:schema"), name="redoc"),
 ]

@@ -1,20 +1,32 @@
-"""The base viewset every resource uses, and the token endpoints."""
+"""The base viewset every resource uses, the token endpoints, the API's index and its schema."""
 
 from django.contrib.auth import authenticate, user_logged_in
+from django.urls import URLPattern, URLResolver, get_resolver
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
-from drf_spectacular.views import SpectacularRedocView
-from knox.auth import TokenAuthentication
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
 from knox.views import LogoutAllView as KnoxLogoutAllView
 from knox.views import LogoutView as KnoxLogoutView
 from rest_framework import serializers, status, viewsets
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.permissions import AllowAny
+from rest_framework.renderers import BrowsableAPIRenderer
 from rest_framework.response import Response
+from rest_framework.reverse import reverse
 from rest_framework.views import APIView
 
+from .authentication import TokenAuthentication
 from .conditional import VERSION_FIELD, ConditionalMixin, record_etag
-from .filters import FormatNegotiation, RecordFilterBackend, StrictOrderingFilter
+from .filters import (
+    FormatNegotiation,
+    RecordFilterBackend,
+    StrictOrderingFilter,
+    list_parameters,
+    refuse_unknown_format,
+    refuse_unknown_parameters,
+)
+from .renderers import FastJSONRenderer, SchemaPageRenderer
 from .serializers import StrictSerializer
 from .services import record_save, token_issue
 from .sync import UpdatedSinceFilter
@@ -23,10 +35,18 @@ from .throttling import AddressRateThrottle, LoginRateThrottle
 
 class SyncedListMixin:
     """Lists every resource shares: the filters plus `updated_since` (tracker/api/sync.py), and
-    `?format=` read as an output format only when it names one (tracker/api/export.py)."""
+    `?format=` read as an output format only when it names one (tracker/api/export.py). A query
+    parameter the list does not document is a 400 naming it (tracker/api/filters.py)."""
 
     filter_backends = [RecordFilterBackend, StrictOrderingFilter, UpdatedSinceFilter]
     content_negotiation_class = FormatNegotiation
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        if self.action == "list":
+            refuse_unknown_parameters(request, list_parameters(self))
+            filterset_class = getattr(self, "filterset_class", None)
+            refuse_unknown_format(request, self, filtered="format" in getattr(filterset_class, "base_filters", {}))
 
 
 class RecordViewSet(ConditionalMixin, SyncedListMixin, viewsets.ModelViewSet):
@@ -83,7 +103,9 @@ class TokenRequestSerializer(StrictSerializer):
 
 
 class TokenResponseSerializer(serializers.Serializer):
-    token = serializers.CharField(help_text="Shown once; send it as `Authorization: Token <token>`.")
+    token = serializers.CharField(
+        help_text="Shown once; send it as `Authorization: Bearer <token>` (or `Authorization: Token <token>`)."
+    )
     expiry = serializers.DateTimeField(allow_null=True)
 
 
@@ -124,12 +146,12 @@ class TokenCreateView(APIView):
 
 @extend_schema(request=None, responses={204: None}, tags=["auth"], summary="Revoke the token of this request")
 class LogoutView(KnoxLogoutView):
-    pass
+    authentication_classes = [TokenAuthentication]
 
 
 @extend_schema(request=None, responses={204: None}, tags=["auth"], summary="Revoke every token of this user")
 class LogoutAllView(KnoxLogoutAllView):
-    pass
+    authentication_classes = [TokenAuthentication]
 
 
 @extend_schema(
@@ -167,3 +189,43 @@ class OfflineRedocView(SpectacularRedocView):
     """ReDoc from this site's static files, without the web fonts the stock page fetches."""
 
     template_name = "api/redoc.html"
+
+
+API_PREFIX = "api/v1/"
+
+
+def _routes(patterns, prefix: str = ""):
+    """(route, URL name) of every pattern without a path parameter, in the order the URLs declare them
+    (`path()` routes as written, a router's regular expressions without their anchors)."""
+    for pattern in patterns:
+        route = str(pattern.pattern).removeprefix("^").removesuffix("$")
+        if isinstance(pattern, URLResolver):
+            yield from _routes(pattern.url_patterns, prefix + route)
+        elif isinstance(pattern, URLPattern) and pattern.name and not any(c in route for c in "<(["):
+            yield prefix + route, pattern.name
+
+
+class ApiRootView(APIView):
+    """The API's index: every resource, dashboard and endpoint under /api/v1/ (without a path parameter),
+    named by its path, with links to the schema and its documentation. JSON, or a browsable page in a
+    browser."""
+
+    permission_classes = [AllowAny]
+    renderer_classes = [FastJSONRenderer, BrowsableAPIRenderer]
+
+    @extend_schema(responses={200: OpenApiResponse(OpenApiTypes.OBJECT, description="Name → absolute URL.")})
+    def get(self, request):
+        index = {}
+        for route, name in _routes(get_resolver(getattr(request, "urlconf", None)).url_patterns):
+            if route.startswith(API_PREFIX) and route != API_PREFIX:
+                index[route.removeprefix(API_PREFIX).rstrip("/")] = reverse(f"api:{name}", request=request)
+        index["schema"] = reverse("api:schema", request=request)
+        index["docs"] = reverse("api:docs", request=request)
+        return Response(index)
+
+
+class SchemaView(SpectacularAPIView):
+    """The OpenAPI schema: YAML by default, JSON by `Accept: application/json` or `?format=json`, and a
+    page a browser shows (`Accept: text/html`) instead of a download."""
+
+    renderer_classes = [*SpectacularAPIView.renderer_classes, SchemaPageRenderer]
