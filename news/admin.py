@@ -6,6 +6,7 @@ from django.forms.models import BaseInlineFormSet
 from django.template.response import TemplateResponse
 
 from tracker.admin_tools import RecordAdmin
+from tracker.safe_values import validate_http_url
 
 from . import selectors, services, tasks
 from .models import Article, Feed, FeedPoll, Mention, Suggestion, Tombstone
@@ -16,7 +17,7 @@ from .models import Article, Feed, FeedPoll, Mention, Suggestion, Tombstone
 class FeedAddForm(forms.ModelForm):
     """Adding a feed fetches it once: the same response validates it and brings its first items."""
 
-    url = forms.URLField(max_length=2000, assume_scheme="https")
+    url = forms.URLField(max_length=2000, assume_scheme="https", validators=[validate_http_url])
 
     class Meta:
         model = Feed
@@ -53,6 +54,7 @@ class PollInline(admin.TabularInline):
         "updated_count",
         "duplicate_count",
         "error",
+        "refusals",
     )
     readonly_fields = fields
     extra = 0

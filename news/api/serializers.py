@@ -6,6 +6,7 @@ from actors.api.serializers import ActorBriefSerializer
 from news.models import Article, Feed, Mention, Suggestion
 from tracker.api.filters import MAX_ID
 from tracker.api.serializers import IdRelatedField, StrictFieldsMixin, StrictSerializer
+from tracker.safe_values import validate_http_url
 
 # Output ---------------------------------------------------------------------
 
@@ -142,7 +143,7 @@ MAX_INTERVAL = datetime.timedelta(days=365)
 class FeedCreateSerializer(StrictFieldsMixin, serializers.ModelSerializer):
     """Add a feed by its URL: one request to the site checks it, names it and brings its first items."""
 
-    url = serializers.URLField(max_length=2000)
+    url = serializers.URLField(max_length=2000, validators=[validate_http_url])
     poll_interval = serializers.DurationField(required=False, min_value=MIN_INTERVAL, max_value=MAX_INTERVAL)
 
     class Meta:
