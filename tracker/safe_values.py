@@ -17,6 +17,7 @@ SQLite stores is what PostgreSQL would.
 
 import html
 import re
+import sys
 import unicodedata
 from urllib.parse import quote, urlsplit
 
@@ -98,7 +99,7 @@ _SAID_BY_URL_VALIDATOR = frozenset({"relative", "invalid"})
 def validate_http_url(value: str) -> None:
     """Model field validator: an absolute http(s) URL exactly as `normalise_url` writes it (or empty)."""
     try:
-        normalised = normalise_url(value, max_length=max(len(value), 1))
+        normalised = normalise_url(value, max_length=sys.maxsize)  # (the field checks its own length)
     except UnsafeURL as error:
         if error.code in _SAID_BY_URL_VALIDATOR:
             return

@@ -121,7 +121,7 @@ def extract_article(page: bytes | str, *, url: str, feed_html: str = "", want_au
         text, method, content_html = html_to_text(feed_html), "feed", sanitise(feed_html)
     return Extracted(
         text=text,
-        author=author.strip()[:300],
+        author=author.strip(),  # fitted to its column (with an ellipsis) when stored
         canonical_url=canonical,
         content_html=content_html,
         language=detect_language(text),
