@@ -17,6 +17,7 @@ SQLite stores is what PostgreSQL would.
 
 import html
 import re
+import string
 import sys
 import unicodedata
 from urllib.parse import quote, urlsplit
@@ -33,9 +34,11 @@ ELLIPSIS = "…"
 # C0 controls and space: what a browser strips from both ends of a URL (WHATWG URL standard).
 _C0_AND_SPACE = "".join(chr(code) for code in range(0x21))
 _TAB_AND_NEWLINES = str.maketrans("", "", "\t\n\r")
-# Percent-encoded inside a URL: whitespace and invisible formatting characters (RTL marks among them), and
-# the characters that would end an HTML attribute or tag if a consumer forgot to escape the URL.
-_ENCODE_IN_URL = frozenset('"<>`')
+# What RFC 3986 allows unencoded in a path, a query and a fragment; anything else (non-ASCII letters, spaces,
+# invisible formatting characters such as RTL marks, quotes and angle brackets that would end an HTML
+# attribute or tag if a consumer forgot to escape the URL) is percent-encoded, as a browser sends it.
+_URI_CHARACTERS = frozenset(string.ascii_letters + string.digits + "-._~:/?#@!$&'()*+,;=")
+_PERCENT_ESCAPE = re.compile("%[0-9A-Fa-f]{2}")
 _URL_VALIDATOR = URLValidator(schemes=list(SAFE_SCHEMES))
 
 
@@ -52,11 +55,32 @@ def _without_surrogates(value: str) -> str:
     return value.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
 
 
-def _encoded(character: str) -> str:
-    category = unicodedata.category(character)
-    if character in _ENCODE_IN_URL or character.isspace() or category in ("Cf", "Zs", "Zl", "Zp"):
-        return quote(character, safe="")
-    return character
+def _encoded(text: str, allowed: frozenset[str] = _URI_CHARACTERS) -> str:
+    """A path, query or fragment as a URI: characters RFC 3986 does not allow there percent-encoded (UTF-8),
+    existing escapes kept, a stray "%" encoded."""
+    pieces, position = [], 0
+    while position < len(text):
+        character = text[position]
+        if character == "%" and _PERCENT_ESCAPE.match(text, position):
+            pieces.append(text[position : position + 3])
+            position += 3
+            continue
+        pieces.append(character if character in allowed else quote(character, safe=""))
+        position += 1
+    return "".join(pieces)
+
+
+def _ascii_netloc(netloc: str) -> str:
+    """The host in its ASCII (IDNA) form, user information percent-encoded; raises UnsafeURL."""
+    if netloc.isascii():
+        return netloc
+    userinfo, at, host_port = netloc.rpartition("@")
+    host, colon, port = host_port.rpartition(":") if ":" in host_port else (host_port, "", "")
+    try:
+        host = host.encode("idna").decode("ascii")
+    except UnicodeError as error:
+        raise UnsafeURL("The link's host is not a valid name.", "invalid") from error
+    return f"{_encoded(userinfo)}{at}{host}{colon}{port}"
 
 
 def normalise_url(value: str | None, *, max_length: int = 2000) -> str:
@@ -74,7 +98,10 @@ def normalise_url(value: str | None, *, max_length: int = 2000) -> str:
         raise UnsafeURL(f"{scheme}: links are refused: only http and https URLs are kept.", "scheme")
     if not parts.netloc:
         raise UnsafeURL("The link has no host: only http and https URLs with a host are kept.", "host")
-    url = scheme + "".join(_encoded(character) for character in url[len(scheme) :])
+    after_host = url[url.index(parts.netloc, len(scheme)) + len(parts.netloc) :]
+    before_fragment, hash_sign, fragment = after_host.partition("#")
+    url = f"{scheme}://{_ascii_netloc(parts.netloc)}{_encoded(before_fragment)}{hash_sign}"
+    url += _encoded(fragment, _URI_CHARACTERS - {"#"})  # a second "#" would not be a URI
     if len(url) > max_length:
         raise UnsafeURL(f"The link is longer than {max_length} characters.", "length")
     try:
