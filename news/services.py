@@ -25,7 +25,7 @@ from django.utils import timezone
 from negotiations.models import Citation
 from tracker.bulk import bulk_update
 from tracker.history import bulk_create_with_history
-from tracker.safe_values import clean_text, fit_field, url_or_blank
+from tracker.safe_values import clean_text, fit_field, fit_plain, url_or_blank
 
 from . import selectors
 from .models import Article, Feed, FeedPoll, Suggestion, Tombstone
@@ -94,7 +94,7 @@ def feed_add(
         feed, _ = Feed.objects.get_or_create(
             url=url.strip(),
             defaults={
-                "title": fit_field(Feed, "title", parsed.title),
+                "title": fit_plain(Feed, "title", parsed.title),
                 "site_url": parsed.link,  # an absolute http(s) URL or "" (parse_feed refused any other)
                 "language": fit_field(Feed, "language", parsed.language, ellipsis=False),
                 "poll_interval": poll_interval or datetime.timedelta(hours=1),
@@ -368,10 +368,13 @@ def _create_articles(feed: Feed, new: dict[tuple[str, str], tuple[Entry, str]]) 
 
 def _item_fields(entry: Entry) -> dict:
     """What a feed item says, cleaned and fitted to the article's columns (tracker.safe_values), so that
-    what is stored passes the model's own validation on every database."""
+    what is stored passes the model's own validation on every database; the title and the author are plain
+    text (markup stripped, entities decoded, whitespace collapsed), the summary and content sanitised HTML."""
     return {
-        "title": fit_field(Article, "title", entry.title or entry.link or entry.guid or "Untitled item"),
-        "author": fit_field(Article, "author", entry.author),
+        "title": fit_plain(Article, "title", entry.title)
+        or fit_plain(Article, "title", entry.link or entry.guid)
+        or "Untitled item",
+        "author": fit_plain(Article, "author", entry.author),
         "published_at": entry.published_at,
         "summary": clean_text(sanitise(entry.summary_html)),
         "feed_content": clean_text(sanitise(entry.content_html)),
@@ -385,7 +388,7 @@ def _new_article(feed: Feed, entry: Entry, *, guid: str, link: str) -> Article:
         guid=fit_field(Article, "guid", guid, ellipsis=False),
         url=entry.link if link else "",  # parse_feed kept only an absolute http(s) link, or none
         canonical_url=link,
-        publisher=fit_field(Article, "publisher", feed.publisher or feed.title),
+        publisher=fit_plain(Article, "publisher", feed.publisher or feed.title),
         queued_at=timezone.now(),  # its processing is queued when the poll commits
         **_item_fields(entry),
     )
@@ -560,7 +563,7 @@ def _prepare(article: Article, page: str | None, matcher: mentions.AliasMatcher)
     language = extracted.language or (article.feed.language if article.feed else "")
     article.language = fit_field(Article, "language", language, ellipsis=False)
     if extracted.author and not article.author:
-        article.author = fit_field(Article, "author", extracted.author)
+        article.author = fit_plain(Article, "author", extracted.author)
     fprint = dedupe.fingerprint(article.text)
     found = mentions.find_mentions(article, matcher)
     return _Prepared(article, page is not None, extracted.canonical_url, fprint, found)

@@ -180,3 +180,9 @@ def fit_field(model: type[models.Model], name: str, value: str | None, *, ellips
     """A text cleaned (`clean_text`) and fitted to the model field's max_length."""
     field = model._meta.get_field(name)
     return fit_text(clean_text(value), field.max_length, ellipsis=ellipsis) if field.max_length else clean_text(value)
+
+
+def fit_plain(model: type[models.Model], name: str, value: str | None) -> str:
+    """A field documented as plain text (a title, an author, a name): markup stripped, entities decoded,
+    whitespace collapsed (`plain_text`), then fitted to the column with an ellipsis (`fit_text`)."""
+    return fit_text(plain_text(value), model._meta.get_field(name).max_length)
