@@ -12,6 +12,7 @@ from simple_history.models import HistoricalRecords
 
 from actors.models import Actor
 from tracker.models import TimeStampedModel
+from tracker.safe_values import validate_http_url
 
 
 def validate_time_zone(value: str) -> None:
@@ -29,7 +30,7 @@ class Citation(TimeStampedModel):
     article = models.ForeignKey(
         "news.Article", null=True, blank=True, on_delete=models.PROTECT, related_name="citations"
     )
-    url = models.URLField(max_length=2000, blank=True)
+    url = models.URLField(max_length=2000, blank=True, validators=[validate_http_url])
     publisher = models.CharField(max_length=200, blank=True)
     title = models.CharField(max_length=500, blank=True)
     published_on = models.DateField(null=True, blank=True)

@@ -8,14 +8,15 @@ from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
 from tracker.models import TimeStampedModel
+from tracker.safe_values import validate_http_url
 
 
 class Feed(TimeStampedModel):
     """An RSS or Atom source, with its schedule, conditional-request state and health."""
 
-    url = models.URLField(max_length=2000, unique=True)
+    url = models.URLField(max_length=2000, unique=True, validators=[validate_http_url])
     title = models.CharField(max_length=300, blank=True)
-    site_url = models.URLField(max_length=2000, blank=True)
+    site_url = models.URLField(max_length=2000, blank=True, validators=[validate_http_url])
     publisher = models.CharField(max_length=200, blank=True)
     language = models.CharField(max_length=16, blank=True)
     active = models.BooleanField(default=True)
@@ -92,8 +93,10 @@ class Article(TimeStampedModel):
 
     feed = models.ForeignKey(Feed, null=True, blank=True, on_delete=models.SET_NULL, related_name="articles")
     guid = models.CharField(max_length=1000, blank=True, help_text="The feed's own identifier for the item.")
-    url = models.URLField(max_length=2000)
-    canonical_url = models.URLField(max_length=2000, unique=True)
+    # Absolute http(s) URLs, or empty: an item whose link was refused (tracker.safe_values) is kept without
+    # one, identified by its feed and GUID.
+    url = models.URLField(max_length=2000, blank=True, validators=[validate_http_url])
+    canonical_url = models.URLField(max_length=2000, blank=True, validators=[validate_http_url])
     title = models.CharField(max_length=1000)
     publisher = models.CharField(max_length=200, blank=True)
     author = models.CharField(max_length=300, blank=True)
@@ -162,6 +165,11 @@ class Article(TimeStampedModel):
             models.UniqueConstraint(
                 fields=["feed", "guid"], name="news_article_unique_feed_guid", condition=~Q(guid="")
             ),
+            # One article per canonical URL; articles without a link are many. Lookups by URL say
+            # `.exclude(canonical_url="")` so that PostgreSQL can use this partial index.
+            models.UniqueConstraint(
+                fields=["canonical_url"], name="news_article_unique_canonical_url", condition=~Q(canonical_url="")
+            ),
             models.CheckConstraint(condition=~Q(duplicate_of=F("id")), name="news_article_not_own_duplicate"),
             models.CheckConstraint(
                 condition=~Q(review_state="duplicate") | Q(duplicate_of__isnull=False),
@@ -180,7 +188,8 @@ class Article(TimeStampedModel):
 class Tombstone(TimeStampedModel):
     """An article an editor rejected or deleted: ingestion never brings it back."""
 
-    canonical_url = models.URLField(max_length=2000, unique=True)
+    # Blank for an article that had no link (its one row is inert: ingestion looks up non-blank URLs only).
+    canonical_url = models.URLField(max_length=2000, unique=True, blank=True, validators=[validate_http_url])
     title = models.CharField(max_length=1000, blank=True)
     reason = models.TextField(blank=True)
     history = HistoricalRecords()
@@ -209,6 +218,9 @@ class FeedPoll(models.Model):
     updated_count = models.PositiveIntegerField(default=0)
     duplicate_count = models.PositiveIntegerField(default=0)
     error = models.TextField(blank=True)
+    refusals = models.TextField(
+        blank=True, help_text="Items, or their links, this poll refused (links that are not http or https), and why."
+    )
 
     class Meta:
         indexes = [models.Index(fields=["feed", "-started_at"], name="news_feedpoll_feed_idx")]

@@ -28,6 +28,7 @@ from django.utils.module_loading import import_string
 
 from tracker.bulk import bulk_update
 from tracker.history import bulk_create_with_history
+from tracker.safe_values import clean_text, fit_field, fit_plain, url_or_blank
 
 from . import selectors
 from .models import Article, Feed, FeedPoll, Tombstone
@@ -75,7 +76,8 @@ class FeedError(Exception):
 def feed_preview(*, url: str) -> FeedPreview:
     try:
         result = fetch(url)
-        return FeedPreview(result=result, parsed=parse_feed(result.body, content_type=_content_type(result)))
+        parsed = parse_feed(result.body, content_type=_content_type(result), base_url=result.url)
+        return FeedPreview(result=result, parsed=parsed)
     except (FetchError, MalformedFeed) as error:
         raise FeedError(str(error)) from error
 
@@ -95,9 +97,9 @@ def feed_add(
         feed, _ = Feed.objects.get_or_create(
             url=url.strip(),
             defaults={
-                "title": parsed.title,
-                "site_url": parsed.link if parsed.link.startswith(("http://", "https://")) else "",
-                "language": parsed.language,
+                "title": fit_plain(Feed, "title", parsed.title),
+                "site_url": parsed.link,  # an absolute http(s) URL or "" (parse_feed refused any other)
+                "language": fit_field(Feed, "language", parsed.language, ellipsis=False),
                 "poll_interval": poll_interval or datetime.timedelta(hours=1),
                 "active": active,
             },
@@ -212,7 +214,8 @@ def _record_poll(
         new_count=summary.new,
         updated_count=summary.updated,
         duplicate_count=summary.duplicate + summary.tombstoned,
-        error=f"Parsed with a warning: {parsed.warning}"[:2000] if parsed and parsed.warning else "",
+        error=clean_text(f"Parsed with a warning: {parsed.warning}"[:2000]) if parsed and parsed.warning else "",
+        refusals="\n".join(parsed.refusals)[:20_000] if parsed else "",
     )
     poll.to_process = summary.to_process
     logger.info(
@@ -232,7 +235,7 @@ def _record_failure(feed: Feed, *, started: datetime.datetime, error: str, statu
     changes = {
         "last_polled_at": now,
         "last_status": status,
-        "last_error": error[:2000],
+        "last_error": clean_text(error[:2000]),
         "consecutive_errors": errors,
         "next_poll_at": now + jittered(backoff),
         "claimed_until": None,
@@ -247,7 +250,7 @@ def _record_failure(feed: Feed, *, started: datetime.datetime, error: str, statu
         duration=now - started,
         outcome=FeedPoll.Outcome.ERROR,
         http_status=status,
-        error=error[:2000],
+        error=clean_text(error[:2000]),
     )
     poll.to_process = []
     return poll
@@ -273,23 +276,32 @@ def jittered(interval: datetime.timedelta) -> datetime.timedelta:
 # Items ----------------------------------------------------------------------
 
 
+def _canonical(link: str) -> str:
+    """The link's canonical form, or "" when there is none that is a safe URL (tracker.safe_values)."""
+    return url_or_blank(canonical_url(link))[0] if link else ""
+
+
 def _identities(feed: Feed, entries: list[Entry]) -> list[tuple[Entry, str, str]]:
     """(entry, guid to store, canonical URL) per entry. A GUID shared by items with different links in one
     payload is unusable (left blank, so the link identifies the item); a link shared by items with
-    different titles gets the title in its identity (link + title)."""
+    different titles gets the title in its identity (link + title). An item without a link (none, or
+    one refused as unsafe) is identified by its GUID alone: its canonical URL is ""; an item with
+    neither is left out."""
+    links = {entry.link: _canonical(entry.link) for entry in entries}
     guid_links: dict[str, set[str]] = {}
     link_titles: dict[str, set[str]] = {}
     for entry in entries:
-        link = canonical_url(entry.link) if entry.link else ""
+        link = links[entry.link]
         guid_links.setdefault(entry.guid, set()).add(link)
         link_titles.setdefault(link, set()).add(entry.title)
     identities = []
     for entry in entries:
-        link = canonical_url(entry.link) if entry.link else canonical_url(entry.guid)
+        link = links[entry.link]
         guid = entry.guid if entry.guid and len(guid_links[entry.guid]) == 1 else ""
-        if len(link_titles.get(link, ())) > 1:
+        if link and len(link_titles[link]) > 1:
             link = f"{link}#item-{hashlib.sha256(entry.title.encode()).hexdigest()[:16]}"
-        identities.append((entry, guid, link))
+        if link or guid:
+            identities.append((entry, guid, link))
     return identities
 
 
@@ -300,11 +312,12 @@ def store_entries(*, feed: Feed, parsed: ParsedFeed) -> StoreSummary:
     summary = StoreSummary()
     identities = _identities(feed, parsed.entries)
     guids = {guid for _, guid, _ in identities if guid}
-    links = {link for _, _, link in identities}
+    links = {link for _, _, link in identities if link}
     by_guid = {a.guid: a for a in Article.objects.filter(feed=feed, guid__in=guids)} if guids else {}
-    by_link = {a.canonical_url: a for a in Article.objects.filter(canonical_url__in=links)}
+    by_link = {a.canonical_url: a for a in Article.objects.filter(canonical_url__in=links).exclude(canonical_url="")}
     buried = set(Tombstone.objects.filter(canonical_url__in=links).values_list("canonical_url", flat=True))
-    new: dict[str, tuple[Entry, str]] = {}  # canonical URL -> (entry, guid), in feed order
+    # (canonical URL, or "" and the GUID for an item without a link) -> (entry, guid), in feed order
+    new: dict[tuple[str, str], tuple[Entry, str]] = {}
     for entry, guid, link in identities:
         if link in buried:
             summary.tombstoned += 1
@@ -313,7 +326,10 @@ def store_entries(*, feed: Feed, parsed: ParsedFeed) -> StoreSummary:
         if existing is not None and existing.canonical_url != link and existing.title != entry.title:
             # The feed reused a GUID for a different item: identify this one by its link instead.
             existing, guid = None, ""
+            if not link:
+                continue  # and it has none: nothing identifies it
         existing = existing or by_link.get(link)
+        key = (link, "" if link else guid)
         if existing is not None and existing.feed_id != feed.id:
             summary.duplicate += 1  # the same URL arrived through another feed
         elif existing is not None:
@@ -323,14 +339,14 @@ def store_entries(*, feed: Feed, parsed: ParsedFeed) -> StoreSummary:
                 _update_article(existing, entry)
                 summary.updated += 1
                 summary.to_process.append(existing.pk)
-        elif link in new:  # the same item twice in one payload: the later one counts
-            if new[link][0].identity_hash == entry.identity_hash:
+        elif key in new:  # the same item twice in one payload: the later one counts
+            if new[key][0].identity_hash == entry.identity_hash:
                 summary.unchanged += 1
             else:
                 summary.updated += 1
-            new[link] = (entry, new[link][1] or guid)
+            new[key] = (entry, new[key][1] or guid)
         else:
-            new[link] = (entry, guid)
+            new[key] = (entry, guid)
     for article in _create_articles(feed, new):
         if article is None:
             summary.duplicate += 1
@@ -340,26 +356,31 @@ def store_entries(*, feed: Feed, parsed: ParsedFeed) -> StoreSummary:
     return summary
 
 
-def _create_articles(feed: Feed, new: dict[str, tuple[Entry, str]]) -> list[Article | None]:
+def _create_articles(feed: Feed, new: dict[tuple[str, str], tuple[Entry, str]]) -> list[Article | None]:
     """Insert the new items in one statement (and their history rows in another); if another worker
     stored one of them a moment ago, insert them one by one (None for each already stored)."""
-    rows = [_new_article(feed, entry, guid=guid, link=link) for link, (entry, guid) in new.items()]
+    rows = [_new_article(feed, entry, guid=guid, link=link) for (link, _), (entry, guid) in new.items()]
     if not rows:
         return []
     try:
         with transaction.atomic():
             return bulk_create_with_history(rows, Article)
     except IntegrityError:
-        return [_create_article(feed, entry, guid=guid, link=link) for link, (entry, guid) in new.items()]
+        return [_create_article(feed, entry, guid=guid, link=link) for (link, _), (entry, guid) in new.items()]
 
 
 def _item_fields(entry: Entry) -> dict:
+    """What a feed item says, cleaned and fitted to the article's columns (tracker.safe_values), so that
+    what is stored passes the model's own validation on every database; the title and the author are plain
+    text (markup stripped, entities decoded, whitespace collapsed), the summary and content sanitised HTML."""
     return {
-        "title": entry.title or entry.link[:1000],
-        "author": entry.author,
+        "title": fit_plain(Article, "title", entry.title)
+        or fit_plain(Article, "title", entry.link or entry.guid)
+        or "Untitled item",
+        "author": fit_plain(Article, "author", entry.author),
         "published_at": entry.published_at,
-        "summary": sanitise(entry.summary_html),
-        "feed_content": sanitise(entry.content_html),
+        "summary": clean_text(sanitise(entry.summary_html)),
+        "feed_content": clean_text(sanitise(entry.content_html)),
         "entry_hash": entry.identity_hash,
     }
 
@@ -367,10 +388,10 @@ def _item_fields(entry: Entry) -> dict:
 def _new_article(feed: Feed, entry: Entry, *, guid: str, link: str) -> Article:
     return Article(
         feed=feed,
-        guid=guid,
-        url=entry.link or link,
+        guid=fit_field(Article, "guid", guid, ellipsis=False),
+        url=entry.link if link else "",  # parse_feed kept only an absolute http(s) link, or none
         canonical_url=link,
-        publisher=feed.publisher or feed.title,
+        publisher=fit_plain(Article, "publisher", feed.publisher or feed.title),
         queued_at=timezone.now(),  # its processing is queued when the poll commits
         **_item_fields(entry),
     )
@@ -514,23 +535,25 @@ def _error_text(error: Exception) -> str:
 
 def _needs_page(article: Article) -> bool:
     feed_html = article.feed_content or article.summary
-    return not article.raw_html and len(html_to_text(feed_html).split()) < FULL_CONTENT_WORDS
+    return bool(article.url) and not article.raw_html and len(html_to_text(feed_html).split()) < FULL_CONTENT_WORDS
 
 
 def _prepare(article: Article, page: str | None, matcher: mentions.AliasMatcher) -> _Prepared:
     if page is not None:
-        article.raw_html = page
+        article.raw_html = clean_text(page)
     extracted = extract_article(
         article.raw_html,
         url=article.url,
         feed_html=article.feed_content or article.summary,
         want_author=not article.author,
     )
-    article.text = extracted.text
-    article.content_html = extracted.content_html
-    article.language = extracted.language or (article.feed.language if article.feed else "")
+    # Cleaned and fitted like a feed item's fields (tracker.safe_values): no NUL, nothing longer than its column.
+    article.text = clean_text(extracted.text)
+    article.content_html = clean_text(extracted.content_html)
+    language = extracted.language or (article.feed.language if article.feed else "")
+    article.language = fit_field(Article, "language", language, ellipsis=False)
     if extracted.author and not article.author:
-        article.author = extracted.author
+        article.author = fit_plain(Article, "author", extracted.author)
     fprint = dedupe.fingerprint(article.text)
     found = mentions.find_mentions(article, matcher)
     return _Prepared(article, page is not None, extracted.canonical_url, fprint, found)
@@ -720,13 +743,17 @@ def _adopt_page_canonicals(prepared: list[_Prepared]) -> None:
     """
     wanted = {}
     for item in prepared:
-        if item.page_canonical:
-            canonical = canonical_url(item.page_canonical)
-            if canonical != item.article.canonical_url and len(canonical) <= _CANONICAL_MAX:
+        if item.page_canonical and item.article.canonical_url:  # (a page is fetched only for a link)
+            canonical = url_or_blank(canonical_url(item.page_canonical), max_length=_CANONICAL_MAX)[0]
+            if canonical and canonical != item.article.canonical_url:
                 wanted[item.article.pk] = canonical
     if not wanted:
         return
-    holders = dict(Article.objects.filter(canonical_url__in=set(wanted.values())).values_list("canonical_url", "pk"))
+    holders = dict(
+        Article.objects.filter(canonical_url__in=set(wanted.values()))
+        .exclude(canonical_url="")
+        .values_list("canonical_url", "pk")
+    )
     for item in prepared:
         article = item.article
         canonical = wanted.get(article.pk)

@@ -7,6 +7,7 @@ from rest_framework import serializers
 from actors.api.serializers import ActorBriefSerializer
 from news.models import Feed, Mention
 from tracker.api.serializers import StrictFieldsMixin
+from tracker.safe_values import validate_http_url
 
 # Output ---------------------------------------------------------------------
 
@@ -76,7 +77,7 @@ MAX_INTERVAL = datetime.timedelta(days=365)
 class FeedCreateSerializer(StrictFieldsMixin, serializers.ModelSerializer):
     """Add a feed by its URL: one request to the site checks it, names it and brings its first items."""
 
-    url = serializers.URLField(max_length=2000)
+    url = serializers.URLField(max_length=2000, validators=[validate_http_url])
     poll_interval = serializers.DurationField(required=False, min_value=MIN_INTERVAL, max_value=MAX_INTERVAL)
 
     class Meta:

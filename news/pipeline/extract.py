@@ -11,6 +11,8 @@ from lxml.html import HtmlElement
 from trafilatura import metadata
 from trafilatura.settings import use_config
 
+from tracker.safe_values import SAFE_SCHEMES, url_or_blank
+
 from .urls import same_site
 
 logger = logging.getLogger(__name__)
@@ -34,9 +36,24 @@ class Extracted:
     method: str  # "page" when trafilatura found the text, "feed" when the feed's own content was used
 
 
+def _safe_link(tag: str, attribute: str, value: str) -> str | None:
+    """nh3's attribute filter: a link is kept only as an absolute http(s) URL (tracker.safe_values); a
+    relative or scheme-relative one, which a consumer would resolve against its own site, is dropped."""
+    if attribute != "href":
+        return value
+    return url_or_blank(value)[0] or None
+
+
 def sanitise(markup: str) -> str:
-    """The only HTML we store: a small set of text tags, links without scripts or event handlers."""
-    return nh3.clean(markup, tags=ALLOWED_TAGS, attributes={"a": {"href"}}, url_schemes={"http", "https"})
+    """The only HTML we store: a small set of text tags, links (absolute http(s) only) without scripts or
+    event handlers."""
+    return nh3.clean(
+        markup,
+        tags=ALLOWED_TAGS,
+        attributes={"a": {"href"}},
+        url_schemes=set(SAFE_SCHEMES),
+        attribute_filter=_safe_link,
+    )
 
 
 def html_to_text(markup: str) -> str:
@@ -104,7 +121,7 @@ def extract_article(page: bytes | str, *, url: str, feed_html: str = "", want_au
         text, method, content_html = html_to_text(feed_html), "feed", sanitise(feed_html)
     return Extracted(
         text=text,
-        author=author.strip()[:300],
+        author=author.strip(),  # fitted to its column (with an ellipsis) when stored
         canonical_url=canonical,
         content_html=content_html,
         language=detect_language(text),

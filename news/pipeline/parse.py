@@ -18,6 +18,8 @@ import feedparser
 from defusedxml import DefusedXmlException
 from django.conf import settings
 
+from tracker.safe_values import clean_text, url_or_blank
+
 
 class MalformedFeed(Exception):
     """The body is not a feed we can read; the message is shown to editors on the feed's health page."""
@@ -32,6 +34,7 @@ class Entry:
     content_html: str
     author: str
     published_at: datetime.datetime | None
+    link_refused: str = ""  # why the item's link was refused (the item is kept without one)
 
     @property
     def identity_hash(self) -> str:
@@ -48,6 +51,7 @@ class ParsedFeed:
     entries: list[Entry]
     skipped: int = 0
     warning: str = ""
+    refusals: tuple[str, ...] = ()  # items, or their links, refused: why, one each
 
 
 def refuse_entities(body: bytes) -> None:
@@ -73,7 +77,8 @@ def _when(entry) -> datetime.datetime | None:
 
 
 def _text(value, limit: int) -> str:
-    return str(value or "").strip()[:limit]
+    """A bounded, cleaned text (no NUL, no lone surrogates): fitting it to its column is the storage's job."""
+    return clean_text(str(value or "")[: limit * 2]).strip()[:limit]
 
 
 def parse_feed(body: bytes, *, content_type: str = "", base_url: str = "") -> ParsedFeed:
@@ -90,11 +95,14 @@ def parse_feed(body: bytes, *, content_type: str = "", base_url: str = "") -> Pa
         raise MalformedFeed(f"Not a readable RSS or Atom feed: {reason}")
 
     max_url = settings.INGEST_MAX_URL_LENGTH
-    entries, skipped = [], 0
-    for item in parsed.entries[: settings.INGEST_MAX_ENTRIES]:
-        link = _text(item.get("link"), max_url + 1)
+    entries, skipped, refusals = [], 0, []
+    for number, item in enumerate(parsed.entries[: settings.INGEST_MAX_ENTRIES], start=1):
+        link, refused = url_or_blank(str(item.get("link") or "")[: max_url * 2], max_length=max_url)
         guid = _text(item.get("id"), 1000)
-        if len(link) > max_url or not (link.startswith(("http://", "https://")) or guid):
+        if refused:
+            name = _text(item.get("title"), 80) or guid[:80] or f"item {number}"
+            refusals.append(f"{name}: {refused} {'Stored without a link.' if guid else 'Item skipped.'}")
+        if not (link or guid):
             skipped += 1
             continue
         content = item.get("content") or []
@@ -102,21 +110,26 @@ def parse_feed(body: bytes, *, content_type: str = "", base_url: str = "") -> Pa
             Entry(
                 guid=guid,
                 link=link,
-                title=_text(item.get("title"), 1000),
+                title=_text(item.get("title"), 4000),  # fitted to the column when stored
                 summary_html=_text(item.get("summary"), 100_000),
                 content_html=_text(content[0].get("value") if content else "", 1_000_000),
-                author=_text(item.get("author"), 300),
+                author=_text(item.get("author"), 1000),
                 published_at=_when(item),
+                link_refused=refused,
             )
         )
     skipped += max(0, len(parsed.entries) - settings.INGEST_MAX_ENTRIES)
     channel = parsed.get("feed", {})
     warning = str(parsed.get("bozo_exception", "")) if parsed.bozo else ""
+    site_url, refused = url_or_blank(str(channel.get("link") or "")[: max_url * 2], max_length=max_url)
+    if refused:
+        refusals.append(f"The feed's own link: {refused}")
     return ParsedFeed(
-        title=_text(channel.get("title"), 300),
-        link=_text(channel.get("link"), max_url),
+        title=_text(channel.get("title"), 4000),
+        link=site_url,
         language=_text(channel.get("language"), 16),
         entries=entries,
         skipped=skipped,
         warning=warning,
+        refusals=tuple(refusals),
     )

@@ -608,12 +608,15 @@ def test_a_host_counts_as_busy_while_the_politeness_state_is_unreachable(host, s
     server = PrivateRedis(tmp_path)
     server.start()
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": server.url}}
-    with host_slot(host):
-        server.stop()  # mid-request: its gap afterwards cannot be recorded, and that is all
-    with pytest.raises(HostBusy) as busy, host_slot(host, wait=0):
-        pass
-    assert busy.value.retry_in == politeness.UNREACHABLE_RETRY
-    defer_host(host, 30)  # a Retry-After that cannot be recorded is not an error either
-    server.start()
-    with host_slot(host):  # once it is back, the host is free again
-        pass
+    try:
+        with host_slot(host):
+            server.stop()  # mid-request: its gap afterwards cannot be recorded, and that is all
+        with pytest.raises(HostBusy) as busy, host_slot(host, wait=0):
+            pass
+        assert busy.value.retry_in == politeness.UNREACHABLE_RETRY
+        defer_host(host, 30)  # a Retry-After that cannot be recorded is not an error either
+        server.start()
+        with host_slot(host):  # once it is back, the host is free again
+            pass
+    finally:
+        server.stop()

@@ -90,9 +90,15 @@ def test_entry_and_url_length_caps(settings):
     items = [{"guid": str(n), "title": f"Item {n}", "link": f"https://x.test/{n}"} for n in range(5)]
     items.append({"guid": "long", "title": "Long", "link": "https://x.test/" + "a" * 100})
     parsed = parse_feed(feeds.rss(items[::-1]).encode())
-    # The cap bounds the work: only the first three items are looked at, and the long URL among them is dropped.
-    assert [e.guid for e in parsed.entries] == ["4", "3"]
-    assert parsed.skipped == 4
+    # The cap bounds the work: only the first three items are looked at; the long URL among them is refused
+    # and its item kept without a link (its GUID identifies it), the reason in the poll's refusals.
+    assert [(e.guid, e.link) for e in parsed.entries] == [
+        ("long", ""),
+        ("4", "https://x.test/4"),
+        ("3", "https://x.test/3"),
+    ]
+    assert parsed.skipped == 3
+    assert parsed.refusals == ("Long: The link is longer than 60 characters. Stored without a link.",)
 
 
 def test_entries_without_link_or_guid_are_skipped_and_non_http_links_too():
