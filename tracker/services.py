@@ -4,6 +4,7 @@ import ipaddress
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
 from django.http import HttpRequest
 
@@ -21,6 +22,7 @@ def user_set_role(*, username: str, role: str, password: str | None = None):
     user.is_staff = True
     user.is_superuser = role == ADMINISTRATOR
     if password is not None:
+        validate_password(password, user)
         user.set_password(password)
     user.save()
     user.groups.set([Group.objects.get(name=role)])
@@ -28,6 +30,8 @@ def user_set_role(*, username: str, role: str, password: str | None = None):
 
 
 def user_set_password(*, user, password: str) -> None:
+    """Set a password that passes AUTH_PASSWORD_VALIDATORS (a ValidationError says why not)."""
+    validate_password(password, user)
     user.set_password(password)
     user.save(update_fields=["password"])
 
