@@ -105,3 +105,17 @@ def test_administrators_see_the_lockouts_in_the_admin_and_no_other_role_does(cli
     assert b"dash" in audit.content
     for role in ("viewer", "analyst", "editor"):
         assert client_for(role).get(reverse("admin:axes_accessattempt_changelist")).status_code == 403, role
+
+
+def test_an_administrator_lifts_a_lockout_by_deleting_the_attempt(client, client_for, dash, settings):
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        token_attempt(client, "dash", "wrong", "10.0.6.1")
+    assert token_attempt(client, "dash", PASSWORD, "10.0.6.2").status_code == 429
+    attempts = list(AccessAttempt.objects.values_list("pk", flat=True))
+    administrator = client_for("administrator")
+    for pk in attempts:
+        url = reverse("admin:axes_accessattempt_delete", args=[pk])
+        assert administrator.post(url, {"post": "yes"}).status_code == 302
+    administrator.logout()
+    assert not AccessAttempt.objects.exists()
+    assert token_attempt(client, "dash", PASSWORD, "10.0.6.2").status_code == 201
