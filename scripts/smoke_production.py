@@ -44,6 +44,11 @@ class SmokeFailure(Exception):
     pass
 
 
+class NoRedirects(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
 def step(message: str) -> None:
     print(f"[smoke {time.strftime('%H:%M:%S')}] {message}", flush=True)
 
@@ -256,20 +261,25 @@ class Smoke:
             raise SmokeFailure(f"{name} exited with {self.processes[name].returncode}")
         return subprocess.run(command, cwd=ROOT, env=self.env, capture_output=True).returncode == 0  # noqa: S603
 
-    def api(self, method: str, path: str, body=None, token: str | None = None):
+    def api(self, method: str, path: str, body=None, token: str | None = None, *, proxied: bool = True):
+        """A request to web as its TLS-terminating proxy passes it on (`proxied`) or straight over plain http;
+        redirects are answers here, not followed."""
         request = urllib.request.Request(  # noqa: S310 - a loopback URL of ours
             f"http://127.0.0.1:{self.port}{path}",
             method=method,
             data=json.dumps(body).encode() if body is not None else None,
             headers={
                 "Host": self.allowed_host,
+                # As the TLS-terminating proxy in front of compose's web service says: the client used https
+                # (the production settings redirect plain http there).
+                **({"X-Forwarded-Proto": "https"} if proxied else {}),
                 "Accept": "application/json",
                 "Content-Type": "application/json",
                 **({"Authorization": f"Token {token}"} if token else {}),
             },
         )
         try:
-            with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310
+            with urllib.request.build_opener(NoRedirects).open(request, timeout=60) as response:
                 return response.status, dict(response.headers), json.loads(response.read() or b"null")
         except urllib.error.HTTPError as error:
             return error.code, dict(error.headers), error.read().decode(errors="replace")
@@ -382,6 +392,14 @@ def scenario(smoke: Smoke, started: float) -> int:
 
     out = smoke.run([str(smoke.python), "manage.py", "issue_token", "smoke-editor", "--role", "editor"], what="token")
     token = out.strip().splitlines()[-1]
+
+    status, headers, _ = smoke.api("GET", "/api/v1/auth/me/", token=token, proxied=False)
+    if status != 301 or not headers.get("Location", "").startswith("https://"):
+        raise SmokeFailure(f"plain http was not redirected to https: {status} {headers.get('Location')}")
+    status, headers, body = smoke.api("GET", "/api/v1/auth/me/", token=token)
+    if status != 200 or not headers.get("Strict-Transport-Security", "").startswith("max-age="):
+        raise SmokeFailure(f"an https request answered {status} without HSTS: {body}")
+    step("plain http is redirected to https; an https request (as the proxy forwards it) carries HSTS")
 
     smoke.site.items = [1, 2]
     status, headers, body = smoke.api(

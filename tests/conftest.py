@@ -1,8 +1,15 @@
 import pytest
 from django.contrib.auth.models import Group
 
+from tests.security_headers import SecurityHeadersClient
 from tracker.roles import ROLES
 from tracker.services import user_set_role
+
+
+@pytest.fixture
+def client():
+    """pytest-django's client, checking the security headers on every answer (tests/security_headers.py)."""
+    return SecurityHeadersClient()
 
 
 @pytest.fixture

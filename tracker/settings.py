@@ -43,6 +43,8 @@ INSTALLED_APPS = [
     "rest_framework",
     "simple_history",
     "django_celery_beat",
+    "axes",
+    "csp",
     "tracker",
     "actors",
     "negotiations",
@@ -52,6 +54,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "tracker.middleware.HealthCheckMiddleware",
+    # The security headers on every answer, also those the middleware below gives without a view
+    # (SecurityMiddleware's redirect to https, static files, CORS preflights).
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -60,8 +66,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "tracker.middleware.DeferredWorkMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: it turns a request its backend found locked out into the lockout answer.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "tracker.urls"
@@ -97,6 +104,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# django-axes' backend first: it refuses a locked-out address or username before a password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -313,10 +326,63 @@ CORS_EXPOSE_HEADERS = ["Retry-After", "Deferred-Work"]
 SIMPLE_HISTORY_REVERT_DISABLED = False
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 
-if not DEBUG and env.bool("SECURE_COOKIES", default=False):
+# Security: see the README's Security section. Behind a TLS-terminating proxy (SECURE_COOKIES=true, as
+# docker-compose.yml sets it) the proxy's X-Forwarded-Proto says whether the client used https: plain http
+# is redirected to https, HSTS tells browsers never to try http again, and the cookies are sent over https
+# only. /healthz is answered before SecurityMiddleware (tracker.middleware.HealthCheckMiddleware), so a
+# container health check over plain http keeps working.
+SECURE_COOKIES = not DEBUG and env.bool("SECURE_COOKIES", default=False)
+if SECURE_COOKIES:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
+    SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+    # The preload directive only allows the domain to be submitted to the browsers' list (hstspreload.org).
+    SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
+# Django's defaults, stated: nosniff, no cross-origin referrer, no framing, a browsing context of our own.
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+
+# Content-Security-Policy (django-csp) on every answer: scripts only from this site's own files (no inline
+# script anywhere: the Swagger UI's start script is served as a file by SpectacularSwaggerSplitView), styles
+# also inline (the admin's and Swagger UI's style attributes), images also as data: URLs (Swagger UI's
+# icons), ReDoc's search worker from a blob: URL; nothing may frame a page.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "worker-src": ["'self'", "blob:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+
+# Login protection (django-axes) on every password check: the admin's login form and the API's token
+# endpoint. AXES_FAILURE_LIMIT failures from one address, or for one username, lock further attempts
+# from it (or for it) out for AXES_COOLOFF_MINUTES with 429; each lockout is logged (logger "axes"),
+# recorded in the audit log, and listed with every failed attempt in the admin (Axes: access attempts).
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "tracker.security.lockout_response"
+AXES_USERNAME_FORM_FIELD = "username"
+# The client address as the API's throttles see it: REMOTE_ADDR, or behind NUM_PROXIES proxies the address
+# they put into X-Forwarded-For (never a header a client could set to dodge the lockout).
+AXES_CLIENT_IP_CALLABLE = "tracker.security.client_address"
 
 # Structured logs: one JSON object per line, with each call's `extra` fields
 # (feed, article, outcome…) as keys. LOG_FORMAT=plain for reading by eye.

@@ -354,7 +354,10 @@ class MyCalendarView(DashboardView):
     renderer_classes = [JSONRenderer]
 
     def check_permissions(self, request):
-        # Reading meetings is what the address gives, so that is what managing it needs, for every method.
+        # Reading meetings is what the address gives, so that is what managing it needs, for every method
+        # it offers (one it does not is a 405 for everyone, as elsewhere in the API).
+        if not hasattr(self, request.method.lower()):
+            return
         if not request.user.is_authenticated:
             self.permission_denied(request)
         required = [model_permission(model, "view") for model in (self.model, *self.read_models)]

@@ -6,9 +6,13 @@ from typing import TypeVar
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.db.models import Model
+from django.http import HttpRequest
 from knox.models import get_token_model
 from knox.settings import knox_settings
 from rest_framework.exceptions import ValidationError
+
+from tracker.models import AuditEvent
+from tracker.services import audit_record
 
 from .exceptions import validation_error
 
@@ -16,11 +20,18 @@ M = TypeVar("M", bound=Model)
 
 
 @transaction.atomic
-def token_issue(*, user, ttl: datetime.timedelta | None = None):
+def token_issue(*, user, ttl: datetime.timedelta | None = None, request: HttpRequest | None = None):
     """A new token for `user`: (the token, shown once, and its row, which keeps only a hash and the expiry).
 
-    Every token expires (REST_KNOX["TOKEN_TTL"] unless `ttl` says otherwise)."""
+    Every token expires (REST_KNOX["TOKEN_TTL"] unless `ttl` says otherwise). The audit log records the
+    issuance (never the token)."""
     instance, token = get_token_model().objects.create(user=user, expiry=ttl or knox_settings.TOKEN_TTL)
+    audit_record(
+        kind=AuditEvent.Kind.TOKEN_ISSUED,
+        user=user,
+        request=request,
+        detail=f"expires {instance.expiry:%Y-%m-%d %H:%M} UTC" if instance.expiry else "",
+    )
     return token, instance
 
 

@@ -6,7 +6,7 @@ package), never from a CDN, so they work offline.
 """
 
 from django.urls import include, path
-from drf_spectacular.views import SpectacularSwaggerView
+from drf_spectacular.views import SpectacularSwaggerSplitView
 
 from .sync import DeletionsView
 from .views import ApiRootView, LogoutAllView, LogoutView, MeView, OfflineRedocView, SchemaView, TokenCreateView
@@ -30,6 +30,6 @@ v1 = [
 urlpatterns = [
     path("v1/", include(v1)),
     path("schema/", SchemaView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
     path("redoc/", OfflineRedocView.as_view(url_name="api:schema"), name="redoc"),
 ]

@@ -131,12 +131,19 @@ class TokenCreateView(APIView):
                 password=serializer.validated_data["password"],
             )
             if user is None:
-                raise AuthenticationFailed("Wrong username or password, or the account is inactive.")
+                # An answer rather than an exception, which DRF would roll back with the request's
+                # transaction: django-axes' count of failures (the lockout) and the audit log keep it.
+                failed = AuthenticationFailed("Wrong username or password, or the account is inactive.")
+                return Response(
+                    {"detail": failed.detail},
+                    status=failed.status_code,
+                    headers={"WWW-Authenticate": self.get_authenticate_header(request)},
+                )
         elif request.user.is_authenticated:
             user = request.user
         else:
             raise AuthenticationFailed("Give a username and password, or sign in first.")
-        token, instance = token_issue(user=user)
+        token, instance = token_issue(user=user, request=request._request)
         user_logged_in.send(sender=user.__class__, request=request._request, user=user)
         return Response(TokenResponseSerializer({"token": token, "expiry": instance.expiry}).data, status=201)
 
