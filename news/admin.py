@@ -6,7 +6,7 @@ from django.db import transaction
 from django.forms.models import BaseInlineFormSet
 
 from tracker.admin_tools import RecordAdmin
-from tracker.safe_values import validate_http_url
+from tracker.safe_values import HttpURLFormField, validate_http_url
 
 from . import services, tasks
 from .models import Feed, FeedPoll, Tombstone
@@ -20,7 +20,7 @@ class FeedAddForm(forms.ModelForm):
     The fetch happens before the admin opens its transaction (FeedAdmin.changeform_view); the form is
     given its outcome as `fetched` (a FeedPreview, or the FeedError that says why the feed is unusable)."""
 
-    url = forms.URLField(max_length=2000, assume_scheme="https", validators=[validate_http_url])
+    url = HttpURLFormField(max_length=2000, assume_scheme="https", validators=[validate_http_url])
     fetched: services.FeedPreview | services.FeedError | None = None
 
     class Meta:

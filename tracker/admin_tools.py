@@ -21,6 +21,7 @@ from django.utils.dateparse import parse_datetime
 from simple_history.admin import SimpleHistoryAdmin
 
 from tracker.api.conditional import record_claim
+from tracker.safe_values import HttpURLFormField
 
 
 class PreloadedAutocompleteSelect(AutocompleteSelect):
@@ -64,8 +65,9 @@ class PreloadingMixin:
 
     form: type[BaseModelForm] = PreloadingForm
     autocomplete_fields: tuple[str, ...] = ()
-    # A URL typed without a scheme means https (Django 6's default, adopted now).
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    # A URL typed without a scheme means https (Django 6's default, adopted now); a scheme-relative one
+    # is refused (tracker.safe_values).
+    formfield_overrides = {models.URLField: {"form_class": HttpURLFormField, "assume_scheme": "https"}}
 
     def _autocomplete_foreign_keys(self) -> list[str]:
         return [

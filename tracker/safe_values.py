@@ -24,6 +24,7 @@ from urllib.parse import quote, urlsplit
 
 import nh3
 import regex
+from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import models
@@ -120,6 +121,20 @@ def url_or_blank(value: str | None, *, max_length: int = 2000) -> tuple[str, str
 
 
 # Refusals a URL field's own URLValidator reports already ("Enter a valid URL."): not said twice.
+class HttpURLFormField(forms.URLField):
+    """The admin's URL field. Django's completes a link typed without a scheme (`example.org/x`) with
+    https; a scheme-relative one (`//host/x`, whose scheme would come from the page that shows it) is
+    refused instead, as the API and ingestion refuse it."""
+
+    def to_python(self, value):
+        typed = _without_surrogates(str(value or "")).strip(_C0_AND_SPACE).strip().translate(_TAB_AND_NEWLINES)
+        if typed[:2] in {"//", "\\\\", "/\\", "\\/"}:
+            raise ValidationError(
+                "The link is not absolute: only http and https URLs with a host are kept.", code="relative"
+            )
+        return super().to_python(value)
+
+
 _SAID_BY_URL_VALIDATOR = frozenset({"relative", "invalid"})
 
 
