@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, InterfaceError, OperationalError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.module_loading import import_string
@@ -41,6 +41,10 @@ from .pipeline.politeness import HostBusy, defer_host, host_slot
 from .pipeline.urls import canonical_url
 
 logger = logging.getLogger(__name__)
+
+# A lost database connection (a restart, a failover): not an article's fault, so never recorded as its
+# failure; it propagates and the task retries (news.tasks.DATABASE_RETRY).
+DATABASE_GONE = (OperationalError, InterfaceError)
 
 POLL_LEASE = datetime.timedelta(minutes=10)
 UNCONDITIONAL_EVERY = datetime.timedelta(hours=24)
@@ -487,6 +491,8 @@ def articles_process(*, article_ids: list[int], force: bool = False, stop_at: fl
             outcome.failed[article.pk] = _TooSlow("Processing took longer than the time limit.")
             outcome.not_started = [later.pk for later in articles[position + 1 :]]
             break
+        except DATABASE_GONE:
+            raise  # not the article's fault: the task retries the batch
         except Exception as error:  # keep the article and say why; an editor can reprocess it
             logger.exception("article processing failed", extra={"article": article.pk})
             outcome.failed[article.pk] = error
@@ -566,8 +572,8 @@ def _write_batch(prepared: list[_Prepared], outcome: BatchOutcome) -> None:
         with transaction.atomic():
             _write(prepared, outcome)
         return
-    except SoftTimeLimitExceeded:
-        raise  # nothing was written; the task decides
+    except (SoftTimeLimitExceeded, *DATABASE_GONE):
+        raise  # nothing was written; the task decides (a lost connection: it retries)
     except Exception:  # one article's rows broke the batch write: write each on its own
         logger.warning("batch write failed, writing the articles one by one", exc_info=True)
     for item in prepared:  # (each write reads the review fields again, so the batch's attempt leaves no trace)
@@ -578,7 +584,7 @@ def _write_batch(prepared: list[_Prepared], outcome: BatchOutcome) -> None:
         try:
             with transaction.atomic():
                 _write([item], outcome)
-        except SoftTimeLimitExceeded:
+        except (SoftTimeLimitExceeded, *DATABASE_GONE):
             raise
         except Exception as error:
             logger.exception("article processing failed", extra={"article": item.article.pk})

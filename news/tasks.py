@@ -20,6 +20,19 @@ from .pipeline.politeness import HostBusy
 logger = logging.getLogger(__name__)
 
 
+# A lost database connection (PostgreSQL restarted, a failover, a network blip) is transient: the poll or the
+# batch is run again from the start, with exponential backoff (1, 2, 4 ... 60 s, jittered) and a limit; nothing
+# of a failed attempt was committed (its writes are one transaction), and a batch skips what is done. Past the
+# limit the task fails, and the processing sweep (requeue_waiting_articles) and the next beat tick are the net.
+DATABASE_RETRY = {
+    "autoretry_for": services.DATABASE_GONE,
+    "retry_backoff": 1,
+    "retry_backoff_max": 60,
+    "retry_jitter": True,
+}
+DATABASE_MAX_RETRIES = 12  # up to about seven minutes of outage (the jitter draws each wait below its cap)
+
+
 def enqueue(task, *args) -> None:
     """Send a task once the current transaction commits (at once outside one). If the broker cannot take
     it, the write stands and the work is left to its recovery: a feed's poll to the next beat tick."""
@@ -71,7 +84,7 @@ def _later(busy: HostBusy) -> float:
     return max(busy.retry_in, 1.0) + random.uniform(0, 1)  # noqa: S311 - spreading retries, not security
 
 
-@shared_task(bind=True, max_retries=60)
+@shared_task(bind=True, max_retries=60, **DATABASE_RETRY)
 def poll_feed(self, feed_id: int) -> str:
     try:
         poll = services.feed_poll(feed_id=feed_id)
@@ -93,7 +106,7 @@ def _stayed_busy(article_id: int, busy: HostBusy) -> str:
     return "failed"
 
 
-@shared_task
+@shared_task(max_retries=DATABASE_MAX_RETRIES, **DATABASE_RETRY)
 def process_articles(article_ids: list[int], attempt: int = 0) -> dict[str, int]:
     """A poll's new items, processed together in one task (services.articles_process).
 

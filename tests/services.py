@@ -3,9 +3,12 @@
 Each runs on a free loopback port with its own files, so stopping it disturbs nothing else on the machine.
 """
 
+import glob
+import os
 import shutil
 import socket
 import subprocess
+import tempfile
 import time
 from pathlib import Path
 
@@ -61,3 +64,48 @@ class PrivateRedis:
             return client.llen(queue)
         finally:
             client.close()
+
+
+class PrivatePostgres:
+    """A PostgreSQL cluster of the test's own on 127.0.0.1 (initdb, trust authentication), stopped and started
+    again on the same port and data directory, as a database restart or failover would.
+
+    The server runs as the `postgres` OS user when the tests run as root (PostgreSQL refuses root), so its
+    folder is one of its own under the temporary directory, removed by `destroy`."""
+
+    def __init__(self):
+        self.folder = Path(tempfile.mkdtemp(prefix="tracker-pg-"))
+        self.port = free_port()
+        self.data = self.folder / "data"
+        self.url = f"postgres://postgres@127.0.0.1:{self.port}/tracker"
+
+    @staticmethod
+    def binary(name: str) -> str:
+        found = shutil.which(name) or next(iter(sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"))[-1:]), None)
+        assert found, f"{name} is needed (Debian's postgresql package)"
+        return found
+
+    def _run(self, *args: str) -> None:
+        as_postgres = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+        subprocess.run([*as_postgres, *args], check=True, capture_output=True, timeout=60)  # noqa: S603 - fixed binaries
+
+    def init(self) -> None:
+        if os.geteuid() == 0:
+            shutil.chown(self.folder, "postgres", "postgres")
+        self._run(self.binary("initdb"), "-D", str(self.data), "--auth=trust", "--username=postgres", "-E", "UTF8")
+        self.start()
+        self._run(self.binary("createdb"), "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres", "tracker")
+
+    def start(self) -> None:
+        options = f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1 -c fsync=off"
+        log = str(self.folder / "server.log")
+        self._run(self.binary("pg_ctl"), "-D", str(self.data), "-o", options, "-l", log, "-w", "start")
+
+    def stop(self) -> None:
+        """A fast shutdown: open sessions are ended at once, as in a restart."""
+        if (self.data / "postmaster.pid").exists():
+            self._run(self.binary("pg_ctl"), "-D", str(self.data), "-m", "fast", "-w", "stop")
+
+    def destroy(self) -> None:
+        self.stop()
+        shutil.rmtree(self.folder, ignore_errors=True)

@@ -448,3 +448,36 @@ def test_redis_restarted_while_articles_are_processed_loses_and_doubles_nothing(
     finally:
         processes.stop_all()
         redis_server.stop()
+
+
+@pytest.mark.faults
+def test_beat_ticking_while_the_broker_is_down_polls_the_due_feed_once_it_is_back(
+    http_server, processes, private_redis
+):
+    """Beat's ticks fall due while the broker is unreachable: beat keeps running, and once the broker is back
+    its next tick is sent and the due feed is polled (once) and its items processed."""
+    hamas = f.ActorFactory(name="Hamas", slug="hamas")
+    hamas.aliases.create(name="Hamas", language="en")
+    entries = [{"guid": str(i), "title": f"Round {i}", "link": article_page(http_server, f"/b/{i}")} for i in (1, 2)]
+    http_server.route("/feed.xml", body=feeds.rss(entries).encode())
+    feed = f.FeedFactory(
+        url=http_server.url("/feed.xml"), next_poll_at=timezone.now(), poll_interval=datetime.timedelta(hours=1)
+    )
+    every_second, _ = IntervalSchedule.objects.get_or_create(every=1, period="seconds")
+    PeriodicTask.objects.filter(name="Poll due feeds").update(interval=every_second)
+    use_broker(processes.env, private_redis.url)
+    private_redis.stop()
+    beat = processes.start(
+        "beat", "--scheduler", "django_celery_beat.schedulers:DatabaseScheduler", "--max-interval", "1"
+    )
+    time.sleep(4)  # several ticks due, none can be sent
+    assert beat.poll() is None, processes.logs()
+    assert not feed.polls.exists()
+
+    private_redis.start()  # same port: beat's next tick goes through
+    processes.worker()
+    wait_for(lambda: Article.objects.filter(processing_state="processed").count() == 2, 90, processes, "the poll")
+    time.sleep(2)  # more ticks: the feed, polled, is not due again
+    assert feed.polls.count() == 1
+    assert [request.path for request in http_server.requests].count("/feed.xml") == 1
+    assert Article.objects.count() == 2
