@@ -15,7 +15,6 @@ from pathlib import Path
 
 import kombu.pools
 import pytest
-import redis
 from django.conf import settings as django_settings
 from django.db import connection
 from django.urls import reverse
@@ -28,7 +27,6 @@ from tests.news import feeds
 from tests.services import PrivateRedis
 
 ROOT = Path(__file__).resolve().parents[2]
-REDIS_URL = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/15"
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 TEXT = (
@@ -46,14 +44,14 @@ def database_url() -> str:
 
 
 @pytest.fixture
-def broker_url():
-    """A Redis database of its own for each test, emptied before and after."""
-    url = f"{REDIS_URL.rsplit('/', 1)[0]}/15"
-    client = redis.Redis.from_url(url)
-    client.flushdb()
-    yield url
-    client.flushdb()
-    client.close()
+def broker_url(tmp_path):
+    """A Redis broker of the test's own (a private redis-server on a free loopback port), so test runs side by
+    side never share a queue."""
+    server = PrivateRedis(tmp_path / "broker-redis")
+    server.folder.mkdir()
+    server.start()
+    yield server.url
+    server.stop()
 
 
 def reset_connections(app) -> None:
