@@ -9,6 +9,7 @@ from django.urls import reverse
 from rest_framework import status
 
 from tests.api.conftest import send
+from tests.services import PrivateRedis
 
 pytestmark = pytest.mark.django_db
 
@@ -103,3 +104,17 @@ def test_a_client_costs_one_small_counter_per_window(client_for, rates, role_use
     key = f"throttle_token_user-{role_users['viewer'].pk}"
     assert sum(cache.get(f"{key}:{window}") or 0 for window in windows) == 3
     assert all(isinstance(cache.get(f"{key}:{window}"), int | None) for window in windows)
+
+
+def test_the_api_answers_while_the_rate_counters_are_unreachable(client, rates, settings, tmp_path, caplog):
+    """Redis restarting: requests are let through uncounted (logged), not answered with a 500."""
+    rates(token="1/min", address="1/min")
+    headers = token("dash-down")
+    server = PrivateRedis(tmp_path)
+    server.start()
+    server.stop()
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": server.url}}
+    url = reverse("api:meeting-list")
+    for _ in range(3):  # past both rates: nothing counts them while their store is away
+        assert client.get(url, **headers).status_code == status.HTTP_200_OK
+    assert "rate counters unreachable" in caplog.text

@@ -8,13 +8,22 @@ counter per client and window, incremented atomically. DRF's own SimpleRateThrot
 of every request in the period, and reads and writes that whole list at every request (tens of
 kilobytes at 3,600 an hour); a counter costs one round trip to Redis. A client can spend up to twice
 its rate across the edge of two windows; Retry-After says when its window ends.
+
+While Redis cannot be reached (restarting, a network fault) requests are let through uncounted, with a
+warning in the log: a rate limit is a guard against overuse, and its store being away must not turn every
+API answer into a 500. Password guessing stays bounded meanwhile: django-axes counts failed logins in the
+database.
 """
 
+import logging
 import time
 
+import redis
 from django.core.cache import cache
 from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
+
+logger = logging.getLogger(__name__)
 
 
 def count_hit(key: str, period: int) -> int:
@@ -47,7 +56,11 @@ class _SettingsRateThrottle(SimpleRateThrottle):
         now = time.time()
         window = int(now // self.duration) * self.duration
         self.wait_seconds = window + self.duration - now
-        return count_hit(f"{key}:{window}", self.duration) <= self.num_requests
+        try:
+            return count_hit(f"{key}:{window}", self.duration) <= self.num_requests
+        except (redis.ConnectionError, redis.TimeoutError):
+            logger.warning("rate counters unreachable; request let through uncounted", extra={"scope": self.scope})
+            return True
 
     def wait(self) -> float:
         return self.wait_seconds
