@@ -22,7 +22,7 @@ and exits 1 if a check failed.
 
 The database is `tracker_bench_reliability` (BENCH_RELIABILITY_DATABASE_URL to change it), created and
 migrated if needed; the run's meetings, articles and users are its own (a fresh set each run).
-tests/test_concurrent_writers.py runs the same `hammer` and `verify` for a few seconds against the test
+tests/tracker/test_concurrent_writers.py runs the same `hammer` and `verify` for a few seconds against the test
 server.
 """
 

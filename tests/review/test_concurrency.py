@@ -47,10 +47,24 @@ def hold_an_accept(article_id: int, suggestion_id: int, reviewer, claimed: threa
         connections.close_all()
 
 
+def race(article, suggestion, editor, second_editor) -> None:
+    """The editor's accept claims the article and holds its transaction open; `second_editor` acts meanwhile and
+    waits on the row lock; then the accept commits."""
+    claimed, release = threading.Event(), threading.Event()
+    first = threading.Thread(target=hold_an_accept, args=(article.pk, suggestion.pk, editor, claimed, release))
+    second = threading.Thread(target=second_editor)
+    first.start()
+    assert claimed.wait(10)
+    second.start()
+    wait_for_a_lock_wait()
+    release.set()
+    first.join(10)
+    second.join(10)
+
+
 def test_two_editors_at_once_one_verdict_lands_and_the_other_is_told(role_users):
     article = f.ArticleFactory()
     suggestion = f.SuggestionFactory(article=article)
-    claimed, release = threading.Event(), threading.Event()
     refused: list[str] = []
 
     def reject() -> None:
@@ -63,17 +77,7 @@ def test_two_editors_at_once_one_verdict_lands_and_the_other_is_told(role_users)
         finally:
             connections.close_all()
 
-    first = threading.Thread(
-        target=hold_an_accept, args=(article.pk, suggestion.pk, role_users["editor"], claimed, release)
-    )
-    second = threading.Thread(target=reject)
-    first.start()
-    assert claimed.wait(10)
-    second.start()
-    wait_for_a_lock_wait()
-    release.set()
-    first.join(10)
-    second.join(10)
+    race(article, suggestion, role_users["editor"], reject)
 
     article.refresh_from_db()
     assert (article.review_state, article.reviewer, article.review_note) == ("accepted", role_users["editor"], "")
@@ -85,7 +89,6 @@ def test_two_editors_at_once_one_verdict_lands_and_the_other_is_told(role_users)
 def test_over_the_api_the_second_editor_gets_a_409_naming_the_first(role_users):
     article = f.ArticleFactory()
     suggestion = f.SuggestionFactory(article=article)
-    claimed, release = threading.Event(), threading.Event()
     answers = []
 
     def reject_over_the_api() -> None:
@@ -96,17 +99,7 @@ def test_over_the_api_the_second_editor_gets_a_409_naming_the_first(role_users):
         finally:
             connections.close_all()
 
-    first = threading.Thread(
-        target=hold_an_accept, args=(article.pk, suggestion.pk, role_users["editor"], claimed, release)
-    )
-    second = threading.Thread(target=reject_over_the_api)
-    first.start()
-    assert claimed.wait(10)
-    second.start()
-    wait_for_a_lock_wait()
-    release.set()
-    first.join(10)
-    second.join(10)
+    race(article, suggestion, role_users["editor"], reject_over_the_api)
 
     (answer,) = answers
     assert answer.status_code == status.HTTP_409_CONFLICT
