@@ -1,6 +1,6 @@
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from django.views.generic import RedirectView
 
 from . import views
 
@@ -9,11 +9,13 @@ admin.site.site_title = "Ceasefire tracker"
 admin.site.index_title = "The negotiation record"
 
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="admin:index", permanent=False)),
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("api/", include("tracker.api.urls")),
-    path("account/", include("negotiations.urls")),
+    path("account/login/", auth_views.LoginView.as_view(redirect_authenticated_user=False), name="login"),
+    path("account/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("review/", include("review.urls")),
+    path("", include("negotiations.urls")),
 ]
 
 handler400 = "tracker.views.bad_request"

@@ -9,13 +9,13 @@ from django.views.decorators.http import require_http_methods
 
 from tracker.api.permissions import model_permission
 
-from . import services
-from .models import CalendarFeed, Meeting, Participant
+from .. import services
+from ..models import CalendarFeed, Meeting, Participant
 
 CALENDAR_READS = [model_permission(model, "view") for model in (Meeting, Participant)] + ["actors.view_actor"]
 
 
-@login_required(login_url="admin:login")
+@login_required
 @require_http_methods(["GET", "POST"])
 def calendar_page(request):
     """The user's secret calendar address, with buttons to issue a new one or revoke it."""

@@ -1,0 +1,14 @@
+"""The review workspace, under /review/."""
+
+from django.urls import path
+
+from .views import record_forms, workspace
+
+app_name = "review"
+
+urlpatterns = [
+    path("", workspace.queue, name="queue"),
+    path("articles/<int:pk>/", workspace.article, name="article"),
+    # kind: meeting, position, figure, proposal-event, response
+    path("articles/<int:pk>/record/<slug:kind>/", record_forms.record_form, name="record-form"),
+]
