@@ -331,6 +331,25 @@ def test_the_history_names_related_records_and_survives_their_deletion(client_fo
     assert '<del dir="auto">—</del>' in page  # no country before
 
 
+def test_the_history_shows_many_to_many_changes_as_they_were(client_for, role_users):
+    meeting = f.MeetingFactory()
+    doha, cairo = f.TrackFactory(name="Doha round"), f.TrackFactory(name="Cairo round")
+    meeting._history_user = role_users["analyst"]
+    meeting.tracks.add(doha)
+    meeting.tracks.add(cairo)
+    meeting.tracks.remove(doha)
+    page = html(client_for("viewer").get(reverse("meeting", kwargs={"pk": meeting.pk})))
+    history = page.split('id="history-heading"')[1]
+    rows = re.findall(
+        r'<th scope="row">Tracks</th>\s*<td><del dir="auto">(.*?)</del></td>\s*<td><ins dir="auto">(.*?)</ins>', history
+    )
+    assert rows == [
+        ("Cairo round, Doha round", "Cairo round"),
+        ("Doha round", "Cairo round, Doha round"),
+        ("—", "Doha round"),
+    ]
+
+
 def test_an_alias_of_a_deleted_row_shows_in_the_actor_history(client_for, role_users):
     actor = f.ActorFactory()
     alias = f.AliasFactory(actor=actor, name="Old spelling")
