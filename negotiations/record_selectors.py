@@ -3,18 +3,16 @@ its sources, its change history and its related records in a fixed number of que
 of citations, history rows or meetings (tests/negotiations/test_record_pages.py pins each count).
 
 Long lists (an actor's meetings and positions, the meetings that discussed a proposal) stop at
-RELATED_LIMIT rows, newest first; the API lists them all. The history shows the HISTORY_LIMIT latest
+RELATED_LIMIT rows, newest first; the API lists them all. The history (record_history.py) shows the latest
 changes of the record and of the rows that belong to it (an actor's aliases, a proposal's terms…).
 """
 
 import datetime
 import zoneinfo
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import F, Model, Prefetch, QuerySet
-from django.utils.text import capfirst
 
 from actors.models import Actor, Affiliation, Alias, ExternalIdentifier
 from tracker.safe_values import url_or_blank
@@ -34,14 +32,13 @@ from .models import (
     Track,
     TrackActor,
 )
+from .record_history import HistoryEntry, HistorySource, history_of, history_source, shown
 from .selectors import proposals_with_status, sticking_points_with_state
 
 RELATED_LIMIT = 100
-HISTORY_LIMIT = 200
-
 # Related records a history row names by their own name (joined in the history query); any other foreign
 # key (an article, a content type) is shown by its id, so the query never loads an article's text.
-_NAMED_IN_HISTORY = (Actor, Track, Meeting, Proposal, StickingPoint, Term)
+NAMED_IN_HISTORY = (Actor, Track, Meeting, Proposal, StickingPoint, Term)
 
 
 # Sources ----------------------------------------------------------------------
@@ -57,10 +54,6 @@ class Source:
     publisher: str
     title: str
     published_on: datetime.date | None
-
-    @property
-    def quote(self) -> str:
-        return self.citation.quote
 
 
 def _source(citation: Citation) -> Source:
@@ -116,167 +109,17 @@ def sources_of(record: Model) -> list[Source]:
 # History ----------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class FieldChange:
-    label: str
-    before: str
-    after: str
-
-
-@dataclass(frozen=True)
-class HistoryEntry:
-    at: datetime.datetime
-    user: str
-    action: str  # "Created", "Changed" or "Deleted"
-    subject: str  # what changed: "Meeting", "Alias “Abu Mazen”"…
-    changes: list[FieldChange]
-    reason: str
-    earlier_unknown: bool = False  # a change whose previous version falls outside the history shown
-
-
-Formatter = Callable[[Model, str], str]
-
-
-@dataclass(frozen=True)
-class HistorySource:
-    """The history rows of one model to show, how to name each row's record, and any field shown specially."""
-
-    rows: QuerySet
-    subject: Callable[[Model], str]
-    formatters: dict[str, Formatter] = field(default_factory=dict)
-    m2m: tuple[str, ...] = ()  # the many-to-many fields prefetched by _history_rows(m2m=…), diffed too
-
-
-def _plain(value) -> str:
-    if value is None or value == "":
-        return "—"
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, Decimal):
-        return f"{value.normalize():f}"
-    if isinstance(value, datetime.datetime):
-        return f"{value:%Y-%m-%d %H:%M} UTC"
-    return str(value)
-
-
-def _shown(row: Model, name: str) -> str:
-    model_field = row._meta.get_field(name)
-    value = getattr(row, model_field.attname)
-    if value is None or value == "":
-        return "—"
-    if model_field.is_relation:
-        if model_field.is_cached(row):
-            related = getattr(row, model_field.name)
-            return str(related) if related is not None else f"#{value} (deleted)"
-        return f"#{value}"
-    if model_field.flatchoices:
-        return str(dict(model_field.flatchoices).get(value, value))
-    return _plain(value)
-
-
-def _history_rows(model: type[Model], *, m2m: tuple[str, ...] = (), **lookups) -> QuerySet:
-    """The latest history rows of `model` matching `lookups`, with their user and named records joined, and
-    the many-to-many fields listed in `m2m` (tracked by simple-history's `m2m_fields`) prefetched, each
-    related record joined, so that a diff reads them from memory."""
-    historical = model.history.model
-    named = [f.name for f in historical.tracked_fields if f.is_relation and f.related_model in _NAMED_IN_HISTORY]
-    prefetches = [
-        Prefetch(
-            _m2m_accessor(model, name),
-            queryset=getattr(historical, name)
-            .model.objects.select_related(_m2m_target(model, name))
-            .order_by("m2m_history_id"),
-        )
-        for name in m2m
-    ]
-    return (
-        historical.objects.filter(**lookups)
-        .select_related("history_user", *named)
-        .prefetch_related(*prefetches)
-        .order_by("-history_date", "-history_id")[:HISTORY_LIMIT]
-    )
-
-
-def _m2m_target(model: type[Model], name: str) -> str:
-    return model._meta.get_field(name).m2m_reverse_field_name()
-
-
-def _m2m_accessor(model: type[Model], name: str) -> str:
-    """The reverse accessor from a history row to its rows of the many-to-many field `name`."""
-    m2m_history_model = getattr(model.history.model, name).model
-    relation = next(r for r in model.history.model._meta.related_objects if r.related_model is m2m_history_model)
-    return relation.get_accessor_name()
-
-
-def _m2m_shown(model: type[Model], row: Model, name: str) -> str:
-    target = _m2m_target(model, name)
-    names = sorted(
-        str(getattr(link, target) or f"#{getattr(link, f'{target}_id')}")
-        for link in getattr(row, _m2m_accessor(model, name)).all()
-    )
-    return ", ".join(names) or "—"
-
-
-def _entries(source: HistorySource) -> list[HistoryEntry]:
-    rows = list(source.rows)
-    by_object: dict[int, list] = {}
-    for row in rows:
-        by_object.setdefault(row.id, []).append(row)
-    entries = []
-    for versions in by_object.values():
-        versions.reverse()  # oldest first
-        for index, row in enumerate(versions):
-            user = row.history_user.get_username() if row.history_user is not None else "system"
-            action = {"+": "Created", "~": "Changed", "-": "Deleted"}[row.history_type]
-            previous = versions[index - 1] if index else None
-            changes = []
-            if previous is not None and row.history_type == "~":
-                names = [f.name for f in row.tracked_fields if f.editable]
-                for change in row.diff_against(previous, included_fields=names).changes:
-                    format_value = source.formatters.get(change.field, _shown)
-                    changes.append(
-                        FieldChange(
-                            label=capfirst(row._meta.get_field(change.field).verbose_name),
-                            before=format_value(previous, change.field),
-                            after=format_value(row, change.field),
-                        )
-                    )
-                model = row.instance_type
-                for name in source.m2m:
-                    before, after = _m2m_shown(model, previous, name), _m2m_shown(model, row, name)
-                    if before != after:
-                        changes.append(FieldChange(capfirst(model._meta.get_field(name).verbose_name), before, after))
-            entries.append(
-                HistoryEntry(
-                    at=row.history_date,
-                    user=user,
-                    action=action,
-                    subject=source.subject(row),
-                    changes=changes,
-                    reason=row.history_change_reason or "",
-                    earlier_unknown=previous is None and row.history_type == "~",
-                )
-            )
-    return entries
-
-
-def history_of(sources: list[HistorySource]) -> list[HistoryEntry]:
-    """The change history of a record and its parts, newest first: who, when, and each field's before and
-    after (simple-history's diff between consecutive versions of the same row)."""
-    entries = [entry for source in sources for entry in _entries(source)]
-    entries.sort(key=lambda entry: entry.at, reverse=True)
-    return entries[:HISTORY_LIMIT]
+def _history(model: type[Model], subject, **options) -> HistorySource:
+    return history_source(model, subject, named=NAMED_IN_HISTORY, **options)
 
 
 def _citation_history(record: Model) -> HistorySource:
-    return HistorySource(
-        _history_rows(
-            Citation,
-            content_type__app_label=record._meta.app_label,
-            content_type__model=record._meta.model_name,
-            object_id=record.pk,
-        ),
+    return _history(
+        Citation,
         lambda row: f"Source “{row.publisher or row.title or row.url or f'article #{row.article_id}'}”",
+        content_type__app_label=record._meta.app_label,
+        content_type__model=record._meta.model_name,
+        object_id=record.pk,
     )
 
 
@@ -343,13 +186,10 @@ def actor_page(*, slug: str) -> ActorPage | None:
         sources=sources_of(actor),
         history=history_of(
             [
-                HistorySource(_history_rows(Actor, id=actor.pk), lambda row: "Actor"),
-                HistorySource(_history_rows(Alias, actor_id=actor.pk), lambda row: f"Alias “{row.name}”"),
-                HistorySource(
-                    _history_rows(ExternalIdentifier, actor_id=actor.pk),
-                    lambda row: f"Identifier {row.get_scheme_display()}",
-                ),
-                HistorySource(_history_rows(Affiliation, actor_id=actor.pk), lambda row: f"Role “{row.title}”"),
+                _history(Actor, lambda row: "Actor", id=actor.pk),
+                _history(Alias, lambda row: f"Alias “{row.name}”", actor_id=actor.pk),
+                _history(ExternalIdentifier, lambda row: f"Identifier {row.get_scheme_display()}", actor_id=actor.pk),
+                _history(Affiliation, lambda row: f"Role “{row.title}”", actor_id=actor.pk),
                 _citation_history(actor),
             ]
         ),
@@ -392,16 +232,8 @@ def meeting_page(*, pk: int) -> MeetingPage | None:
         sources=sources_of(meeting),
         history=history_of(
             [
-                HistorySource(
-                    _history_rows(Meeting, id=meeting.pk, m2m=MEETING_M2M),
-                    lambda row: "Meeting",
-                    meeting_times,
-                    MEETING_M2M,
-                ),
-                HistorySource(
-                    _history_rows(Participant, meeting_id=meeting.pk),
-                    lambda row: f"Participant {_shown(row, 'actor')}",
-                ),
+                _history(Meeting, lambda row: "Meeting", m2m=MEETING_M2M, formatters=meeting_times, id=meeting.pk),
+                _history(Participant, lambda row: f"Participant {shown(row, 'actor')}", meeting_id=meeting.pk),
                 _citation_history(meeting),
             ]
         ),
@@ -475,24 +307,15 @@ def proposal_page(*, slug: str) -> ProposalPage | None:
         sources=sources_of(proposal),
         history=history_of(
             [
-                HistorySource(
-                    _history_rows(Proposal, id=proposal.pk, m2m=("channel",)),
-                    lambda row: "Proposal",
-                    m2m=("channel",),
+                _history(Proposal, lambda row: "Proposal", m2m=("channel",), id=proposal.pk),
+                _history(ProposalEvent, lambda row: f"Event “{row.get_kind_display()}”", proposal_id=proposal.pk),
+                _history(Term, lambda row: f"Term “{row.key}”", proposal_id=proposal.pk),
+                _history(
+                    Delivery,
+                    lambda row: f"Delivery against {shown(row, 'term')}",
+                    term_id__in=Term.history.filter(proposal_id=proposal.pk).values("id"),
                 ),
-                HistorySource(
-                    _history_rows(ProposalEvent, proposal_id=proposal.pk),
-                    lambda row: f"Event “{row.get_kind_display()}”",
-                ),
-                HistorySource(_history_rows(Term, proposal_id=proposal.pk), lambda row: f"Term “{row.key}”"),
-                HistorySource(
-                    _history_rows(Delivery, term_id__in=Term.history.filter(proposal_id=proposal.pk).values("id")),
-                    lambda row: f"Delivery against {_shown(row, 'term')}",
-                ),
-                HistorySource(
-                    _history_rows(Response, proposal_id=proposal.pk),
-                    lambda row: f"Response by {_shown(row, 'actor')}",
-                ),
+                _history(Response, lambda row: f"Response by {shown(row, 'actor')}", proposal_id=proposal.pk),
                 _citation_history(proposal),
             ]
         ),
@@ -552,15 +375,13 @@ def sticking_point_page(*, slug: str) -> StickingPointPage | None:
         sources=sources_of(point),
         history=history_of(
             [
-                HistorySource(_history_rows(StickingPoint, id=point.pk), lambda row: "Sticking point"),
-                HistorySource(
-                    _history_rows(StickingPointStatus, sticking_point_id=point.pk),
+                _history(StickingPoint, lambda row: "Sticking point", id=point.pk),
+                _history(
+                    StickingPointStatus,
                     lambda row: f"Status change of {row.changed_on}",
+                    sticking_point_id=point.pk,
                 ),
-                HistorySource(
-                    _history_rows(Position, sticking_point_id=point.pk),
-                    lambda row: f"Position of {_shown(row, 'actor')}",
-                ),
+                _history(Position, lambda row: f"Position of {shown(row, 'actor')}", sticking_point_id=point.pk),
                 _citation_history(point),
             ]
         ),
