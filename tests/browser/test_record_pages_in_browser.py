@@ -66,6 +66,9 @@ def test_a_viewer_reads_every_kind_of_record_page(live_server, page, demo):
 def test_an_analyst_gets_the_edit_link_to_the_admin(live_server, page, demo):
     user_set_role(username="ana", role="analyst", password=PASSWORD)
     log_in(page, live_server, "ana")
+    for url, _ in demo.values():
+        page.goto(f"{live_server.url}{url}")
+        assert page.get_by_role("link", name="Edit in admin").count() == 1, url
     page.goto(f"{live_server.url}{demo['sticking-point'][0]}")
     page.get_by_role("link", name="Edit in admin").click()
     page.wait_for_load_state("domcontentloaded")
