@@ -11,6 +11,7 @@ import datetime
 import zoneinfo
 from dataclasses import dataclass
 from decimal import Decimal
+from urllib.parse import quote
 
 from django.db.models import F, Model, Prefetch, QuerySet
 
@@ -136,10 +137,33 @@ def _meeting_time(row: Meeting, name: str) -> str:
 
 
 @dataclass(frozen=True)
+class IdentifierRow:
+    """An external identifier, with a link to the record it names where there is a safe one."""
+
+    identifier: ExternalIdentifier
+    link: str
+
+
+IDENTIFIER_LINKS = {
+    ExternalIdentifier.Scheme.WIKIDATA: "https://www.wikidata.org/wiki/{}",
+    ExternalIdentifier.Scheme.VIAF: "https://viaf.org/viaf/{}",
+    ExternalIdentifier.Scheme.ISNI: "https://isni.org/isni/{}",
+    ExternalIdentifier.Scheme.WEBSITE: "{}",
+}
+
+
+def _identifier_row(identifier: ExternalIdentifier) -> IdentifierRow:
+    pattern = IDENTIFIER_LINKS.get(identifier.scheme)
+    value = identifier.value if identifier.scheme == ExternalIdentifier.Scheme.WEBSITE else quote(identifier.value)
+    link, _ = url_or_blank(pattern.format(value)) if pattern else ("", "")
+    return IdentifierRow(identifier, link)
+
+
+@dataclass(frozen=True)
 class ActorPage:
     actor: Actor
     aliases: list[Alias]
-    identifiers: list[ExternalIdentifier]
+    identifiers: list[IdentifierRow]
     affiliations: list[Affiliation]
     track_roles: list[TrackActor]
     participations: list[Participant]
@@ -171,7 +195,7 @@ def actor_page(*, slug: str) -> ActorPage | None:
     return ActorPage(
         actor=actor,
         aliases=list(actor.aliases.order_by("script", "language", "name")),
-        identifiers=list(actor.identifiers.order_by("scheme", "value")),
+        identifiers=[_identifier_row(i) for i in actor.identifiers.order_by("scheme", "value")],
         affiliations=list(
             actor.affiliations.select_related("organisation").order_by(
                 F("end_date").desc(nulls_first=True), F("start_date").desc(nulls_last=True), "id"

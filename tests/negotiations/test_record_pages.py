@@ -198,6 +198,16 @@ def test_the_actor_page_shows_names_in_every_script_identifiers_roles_and_relate
         assert reverse("track", kwargs={"slug": role.track.slug}) in page
 
 
+def test_identifiers_link_to_what_they_name_when_the_link_is_safe(client_for):
+    actor = f.ActorFactory()
+    f.IdentifierFactory(actor=actor, scheme="wikidata", value="Q38799")
+    f.IdentifierFactory(actor=actor, scheme="website", value="javascript:alert(1)")
+    f.IdentifierFactory(actor=actor, scheme="acled", value="Hamas")
+    page = html(client_for("viewer").get(reverse("actor", kwargs={"slug": actor.slug})))
+    assert '<a href="https://www.wikidata.org/wiki/Q38799" rel="noopener noreferrer"><code>Q38799</code></a>' in page
+    assert "<dd><code>javascript:alert(1)</code></dd>" in page and "<dd><code>Hamas</code></dd>" in page
+
+
 def test_the_meeting_page_shows_the_day_alone_when_the_time_is_unknown(client_for):
     noon_in_doha = datetime.datetime(2025, 7, 9, 9, 0, tzinfo=datetime.UTC)  # 12:00 in Asia/Qatar
     meeting = f.MeetingFactory(starts_at=noon_in_doha, time_zone="Asia/Qatar", time_known=False)
