@@ -78,9 +78,11 @@ class RecordForm(forms.Form):
         first = [name for name in self.field_order_for() if name in self.fields]
         rest = [name for name in self.fields if name not in first and name != "quote"]
         self.order_fields([*first, *rest, "quote"])
-        for field in self.fields.values():
+        for name, field in self.fields.items():
             if isinstance(field.widget, TEXT_INPUTS):
                 field.widget.attrs["dir"] = "auto"
+            if isinstance(field.widget, forms.Textarea) and name != "quote":
+                field.widget.attrs["rows"] = 3
 
     def add_choice_fields(self) -> None:
         pass
@@ -254,25 +256,24 @@ class FigureForm(RecordForm):
 
 
 class ProposalChoiceMixin:
-    """A proposal from the list the article bears on, or any other by its slug."""
+    """A proposal from the list the article bears on, or any other by its slug (`<name>_slug`)."""
 
-    def add_proposal_field(self, name: str, label: str, *, required: bool) -> None:
+    required_proposals: tuple[str, ...] = ("proposal",)
+
+    def add_proposal_field(self, name: str, label: str) -> None:
         proposals = self.choices.proposals
         self.fields[name] = IdChoiceField(
             label=label,
             rows=proposals,
             choices=[("", "—"), *((p.pk, str(p)) for p in proposals)],
-            required=False,
+            required=False,  # or by slug: clean_proposals() checks that one of the two is given
             help_text="Proposals suggested for this article or put forward in its actors' tracks.",
         )
         self.fields[f"{name}_slug"] = forms.SlugField(
-            label=f"{label}: another, by its slug",
-            required=False,
-            help_text="When it is not in the list above.",
+            label=f"{label}: another, by its slug", required=False, help_text="When it is not in the list above."
         )
-        self.required_proposals = getattr(self, "required_proposals", set()) | ({name} if required else set())
         suggested = [p for p in proposals if p.suggested is not None]
-        if required and suggested:
+        if name in self.required_proposals and suggested:
             self.initial[name] = max(suggested, key=lambda p: p.suggested).pk
 
     def clean_proposals(self, cleaned: dict, names: tuple[str, ...]) -> None:
@@ -297,7 +298,7 @@ class ProposalEventForm(ProposalChoiceMixin, RecordForm):
     date_field = "occurred_on"
 
     def add_choice_fields(self) -> None:
-        self.add_proposal_field("proposal", "Proposal", required=True)
+        self.add_proposal_field("proposal", "Proposal")
         self.fields["actor"] = IdChoiceField(
             label="Actor", rows=self.choices.actors, choices=_actor_choices(self.choices, blank="—"), required=False
         )
@@ -320,12 +321,12 @@ class ResponseForm(ProposalChoiceMixin, RecordForm):
     date_field = "responded_on"
 
     def add_choice_fields(self) -> None:
-        self.add_proposal_field("proposal", "Proposal", required=True)
+        self.add_proposal_field("proposal", "Proposal")
         self.fields["actor"] = IdChoiceField(
             label="Responding actor", rows=self.choices.actors, choices=_actor_choices(self.choices, blank="—")
         )
         self.initial["actor"] = self.first_mentioned()
-        self.add_proposal_field("counter_proposal", "Counter-proposal", required=False)
+        self.add_proposal_field("counter_proposal", "Counter-proposal")
 
     def field_order_for(self) -> list[str]:
         return ["proposal", "proposal_slug", "actor", "kind", "responded_on", "summary"]

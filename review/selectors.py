@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import F, OuterRef, Q, Subquery
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils import timezone
 
 from actors.models import Actor
@@ -37,6 +38,15 @@ def record_kinds_for(user) -> list[str]:
     if not user.is_authenticated or not user.has_perm(CITATION_PERMISSION):
         return []
     return [kind for kind, (_, permissions) in RECORD_KINDS.items() if user.has_perms(permissions)]
+
+
+def record_form_links(user, article_id: int) -> list[tuple[str, str, str]]:
+    """(kind, label, URL) of each form `user` may open for the article, for the article view's links; the
+    view's script adds `?quote=` with the passage the editor selected."""
+    return [
+        (kind, RECORD_KINDS[kind][0], reverse("review:record-form", kwargs={"pk": article_id, "kind": kind}))
+        for kind in record_kinds_for(user)
+    ]
 
 
 def article_for_record(pk: int) -> Article:

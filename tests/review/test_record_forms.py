@@ -374,6 +374,12 @@ def test_who_may_create_records_from_an_article(role_users):
     assert selectors.record_kinds_for(role_users["administrator"]) == kinds
     assert selectors.record_kinds_for(role_users["editor"]) == []  # citations only, not records
     assert selectors.record_kinds_for(role_users["viewer"]) == []
+    assert selectors.record_form_links(role_users["analyst"], 7)[1] == (
+        "position",
+        "Position",
+        "/review/articles/7/record/position/",
+    )
+    assert selectors.record_form_links(role_users["editor"], 7) == []
 
 
 @pytest.mark.parametrize("role", ["viewer", "editor"])
