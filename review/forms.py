@@ -109,8 +109,9 @@ class MeetingForm(RecordForm):
 
     model = Meeting
     model_fields = ("title", "format", "status", "time_zone", "location", "summary")
+    date_field = "day"
 
-    day = forms.DateField(label="Day", widget=forms.DateInput(attrs={"type": "date"}))
+    day = forms.DateField(label="Day")
     start_time = forms.TimeField(
         label="Start time",
         required=False,
@@ -120,7 +121,6 @@ class MeetingForm(RecordForm):
     OTHER_ROLE = Participant.Role.DELEGATE
 
     def add_choice_fields(self) -> None:
-        self.initial["day"] = selectors.article_day(self.article)
         self.fields["time_zone"].help_text = "IANA zone of the venue, e.g. America/New_York."
         states = [actor for actor in self.choices.actors if actor.kind == Actor.Kind.STATE]
         self.fields["country"] = IdChoiceField(

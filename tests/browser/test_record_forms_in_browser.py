@@ -81,3 +81,22 @@ def test_errors_are_shown_on_the_form_and_nothing_is_saved(live_server, page):
     assert axe_violations(page) == []
     assert not Meeting.objects.exists()
     assert violations(page, console) == []
+
+
+@pytest.mark.parametrize("kind", ["position", "figure", "proposal-event", "response"])
+def test_the_other_forms_pass_axe_core_with_the_named_actor_chosen(live_server, page, kind):
+    user_set_role(username="ana", role="analyst", password="a-long-demo-password")
+    qatar = f.StateFactory(name="Qatar", slug="qatar")
+    track = f.TrackFactory(name="Gaza ceasefire")
+    f.TrackActorFactory(track=track, actor=qatar, role="mediator")
+    f.StickingPointFactory(track=track, title="Withdrawal maps")
+    f.ProposalFactory(track=track, title="Doha framework")
+    article = f.ArticleFactory(title="Talks resume", text="Qatar said the talks would resume.")
+    f.MentionFactory(article=article, actor=qatar, start=0, end=5, matched_text="Qatar")
+    console = watch(page)
+    log_in(page, live_server, "ana")
+    page.goto(f"{live_server.url}{reverse('review:record-form', kwargs={'pk': article.pk, 'kind': kind})}")
+    actor_field = "#id_claimed_by" if kind == "figure" else "#id_actor"
+    assert page.locator(actor_field).input_value() == str(qatar.pk)
+    assert axe_violations(page) == []
+    assert violations(page, console) == []
