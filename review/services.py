@@ -10,6 +10,8 @@ From an article's page, an analyst also creates a record (a meeting, a position,
 or a response) with its citation of the article: `record_from_article`.
 """
 
+import html
+import re
 import unicodedata
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -147,18 +149,39 @@ def conflict_message(article_id: int) -> str:
 
 
 def quote_problem(article: Article, quote: str) -> str | None:
-    """Why `quote` cannot be cited from the article (None when it can): it must be a passage of the article's
-    title or text. Runs of white space count as one space, as a selection across paragraphs gives them."""
+    """Why `quote` cannot be cited from the article (None when it can): it must be a passage of the article as
+    stored, in its title, its extracted text or its sanitised HTML or summary (whichever the reader selected
+    it from). Runs of white space count as one space, as a selection across paragraphs gives them."""
     passage = _plain(quote)
     if not passage:
         return "Give the passage of the article that supports the record."
-    if passage not in _plain(f"{article.title}\n{article.text}"):
+    # The HTML is read only when the title and text do not hold the passage (the page loads neither).
+    sources = (
+        lambda: f"{article.title}\n{article.text}",
+        lambda: _html_text(article.content_html),
+        lambda: _html_text(article.summary),
+    )
+    if not any(passage in _plain(source()) for source in sources):
         return "This passage does not occur in the article: select it in the article's text, or paste it as written."
     return None
 
 
 def _plain(text: str) -> str:
     return " ".join(unicodedata.normalize("NFC", text).split())
+
+
+_BLOCK_TAG = re.compile(
+    r"</?(?:address|article|blockquote|br|dd|div|dl|dt|figcaption|figure|h[1-6]|hr|li|ol|p|pre|section|table|"
+    r"td|th|tr|ul)\b[^>]*>",
+    re.IGNORECASE,
+)
+_TAG = re.compile(r"<[^>]*>")
+
+
+def _html_text(fragment: str) -> str:
+    """The text a browser shows of sanitised HTML: a block tag breaks the line, an inline one (a link,
+    emphasis) leaves its words as they run, entities are characters."""
+    return html.unescape(_TAG.sub("", _BLOCK_TAG.sub(" ", fragment)))
 
 
 @transaction.atomic

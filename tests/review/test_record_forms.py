@@ -301,6 +301,17 @@ def test_a_quote_selected_across_paragraphs_matches_whatever_its_white_space(sto
     )
 
 
+def test_a_quote_may_come_from_the_articles_html_as_the_reader_saw_it(story):
+    article = story["article"]
+    type(article).objects.filter(pk=article.pk).update(
+        content_html="<p>Talks in <a href='https://example.org/doha'>Doha</a>, said <em>Qatar</em>&#x27;s envoy.</p>"
+        "<p>Maps &amp; lines next.</p>"
+    )
+    article.refresh_from_db()
+    assert services.quote_problem(article, "Talks in Doha, said Qatar's envoy. Maps & lines") is None
+    assert services.quote_problem(article, "Talks in Doha , said") is not None
+
+
 def test_invalid_fields_rerender_the_form_with_their_errors_and_write_nothing(client_for, story):
     response = post(
         client_for("analyst"),
