@@ -5,15 +5,27 @@ citations of their records), reject with a reason (a tombstone keeps ingestion f
 back) or mark as a duplicate. Two editors may act on one article at once: each transition claims the
 article with a conditional UPDATE (`WHERE review_state = 'pending'`), so exactly one wins and the other
 gets a `ReviewConflict` naming who decided what, and when. Admin actions and API views call these.
+
+From an article's page, an analyst also creates a record (a meeting, a position, a figure, a proposal event
+or a response) with its citation of the article: `record_from_article`.
 """
 
+import html
+import re
+import unicodedata
+
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Model
 from django.utils import timezone
 
-from negotiations.models import Citation
+from negotiations import services as record_services
+from negotiations.api import services as api_services
+from negotiations.models import Citation, Figure, Meeting, Position, ProposalEvent, Response
 from news.models import Article, Tombstone
+from tracker.api.services import record_save
 
-from . import scoring
+from . import scoring, selectors
 from .models import Suggestion
 
 
@@ -131,3 +143,81 @@ def conflict_message(article_id: int) -> str:
         Article.ReviewState.DUPLICATE: f"marked a duplicate of article {current.duplicate_of_id}",
     }.get(current.review_state, current.review_state)
     return f"Article {article_id} was already {verdict} {who}{when}; nothing was changed."
+
+
+# From an article to the record -----------------------------------------------
+
+
+def quote_problem(article: Article, quote: str) -> str | None:
+    """Why `quote` cannot be cited from the article (None when it can): it must be a passage of the article as
+    stored, in its title, its extracted text or its sanitised HTML or summary (whichever the reader selected
+    it from). Runs of white space count as one space, as a selection across paragraphs gives them."""
+    passage = _plain(quote)
+    if not passage:
+        return "Give the passage of the article that supports the record."
+    # The HTML is read only when the title and text do not hold the passage (the page loads neither).
+    sources = (
+        lambda: f"{article.title}\n{article.text}",
+        lambda: _html_text(article.content_html),
+        lambda: _html_text(article.summary),
+    )
+    if not any(passage in _plain(source()) for source in sources):
+        return "This passage does not occur in the article: select it in the article's text, or paste it as written."
+    return None
+
+
+def _plain(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFC", text).split())
+
+
+_BLOCK_TAG = re.compile(
+    r"</?(?:address|article|blockquote|br|dd|div|dl|dt|figcaption|figure|h[1-6]|hr|li|ol|p|pre|section|table|"
+    r"td|th|tr|ul)\b[^>]*>",
+    re.IGNORECASE,
+)
+_TAG = re.compile(r"<[^>]*>")
+
+
+def _html_text(fragment: str) -> str:
+    """The text a browser shows of sanitised HTML: a block tag breaks the line, an inline one (a link,
+    emphasis) leaves its words as they run, entities are characters."""
+    return html.unescape(_TAG.sub("", _BLOCK_TAG.sub(" ", fragment)))
+
+
+@transaction.atomic
+def record_from_article(*, kind: str, article: Article, values: dict, quote: str, user) -> Model:
+    """Create a record of `kind` (review.selectors.RECORD_KINDS) from `values` through the record's own
+    services, and its citation of the article with the quoted passage, in one transaction: if either is
+    invalid (a ValidationError says why), neither is kept."""
+    if kind not in selectors.record_kinds_for(user):
+        raise PermissionDenied(f"{user} may not create a {kind} from an article.")
+    if problem := quote_problem(article, quote):
+        raise ValidationError({"quote": [problem]})
+    record = _RECORD_WRITERS[kind](dict(values))
+    record_services.citation_add(
+        record=record,
+        article=article,
+        publisher=article.publisher,
+        title=article.title[:500],
+        url=article.canonical_url or article.url,
+        published_on=article.published_at.date() if article.published_at else None,
+        quote=quote.strip(),
+    )
+    return record
+
+
+def _meeting(values: dict) -> Meeting:
+    return api_services.meeting_save(instance=None, **values)
+
+
+def _proposal_event(values: dict) -> ProposalEvent:
+    return api_services.proposal_event_save(instance=None, **values)
+
+
+_RECORD_WRITERS = {
+    "meeting": _meeting,
+    "position": lambda values: record_save(instance=Position(), fields=values),
+    "figure": lambda values: record_save(instance=Figure(), fields=values),
+    "proposal-event": _proposal_event,
+    "response": lambda values: record_save(instance=Response(), fields=values),
+}
