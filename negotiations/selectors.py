@@ -457,7 +457,7 @@ def calendar_meetings(*, today: datetime.date, past_days: int) -> QuerySet[Meeti
 SUMMED_UNITS = frozenset({Term.Unit.PEOPLE, Term.Unit.BODIES})
 PAIRS_CHARTED = 5
 PAIR_MONTHS_WINDOW = 24
-TIMELINE_LENGTH = 100
+TIMELINE_LENGTH = 50
 CHANGES_LENGTH = 200
 FEEDS_LISTED = 20
 FIGURES_LISTED = 300
@@ -620,6 +620,10 @@ class ProposalVersions:
     proposal: Proposal  # with its status as of the day
     previous: Proposal | None  # the earlier version, when it existed by then
     changes: list[TermChange]
+
+    @property
+    def status_label(self) -> str:
+        return Proposal.Status(self.proposal.status).label
 
 
 @dataclass(frozen=True)

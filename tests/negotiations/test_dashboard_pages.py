@@ -172,11 +172,13 @@ def test_as_of_rebuilds_the_board_the_statuses_and_the_stances(viewer):
     assert "Disarmament" not in then.content.decode()  # no dated fact yet
     assert "Open to compromise" in then.content.decode() and "Rejects" not in then.content.decode()
     assert [row.proposal.status for row in then.context["dashboard"].proposals] == ["tabled"]
+    assert "<td>Tabled</td>" in then.content.decode()
 
     now = viewer.get(track_url(track))
     assert column_of(now, "Withdrawal lines") == "deadlocked"
     assert column_of(now, "Disarmament") == "open"
     assert [row.proposal.status for row in now.context["dashboard"].proposals] == ["rejected"]
+    assert "<td>Rejected</td>" in now.content.decode()
 
 
 def test_what_changed_covers_the_seven_days_before_or_the_chosen_since_date(viewer):
