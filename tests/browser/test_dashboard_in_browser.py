@@ -65,8 +65,10 @@ def test_an_analyst_reads_the_demo_track_and_its_board_as_it_stood_on_8_july_202
     assert violations(page, console) == []
     screenshot(page, "dashboard-track")
 
-    # As of 8 July 2025, picked in the date input (the form submits itself on change).
+    # As of 8 July 2025, picked in the date input. (The form waits for its button: a date typed digit by
+    # digit is a valid, different date after each one.)
     page.fill("#as-of", "2025-07-08")
+    page.get_by_role("button", name="Show").click()
     page.wait_for_url("**as_of=2025-07-08**")
     page.wait_for_selector("#board")
     assert "Where Israeli forces stand during the 60-day truce" in column(page, "open").inner_text()
