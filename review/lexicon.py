@@ -47,32 +47,40 @@ CONCEPTS = (
             "withdr*",
             "pull back",
             "pulls back",
+            "pulled back",
             "pulling back",
             "pull-back",
             "pullback",
             "redeploy*",
-            "philadelphi",
-            "morag",
-            "corridor*",
-            "buffer zone*",
             "troop positions",
         ),
-        ("انسحاب", "ينسحب", "انسحب", "اعاده انتشار", "اعاده الانتشار", "فيلادلفيا", "موراج", "موراغ", "محور*", "منطقه عازله", "المنطقه العازله"),
+        ("انسحاب", "ينسحب", "انسحب", "اعاده انتشار", "اعاده الانتشار", "خرائط"),
     ),
     Concept(
-        "aid",
-        ("aid", "humanitarian", "food distribution*", "distribution point*", "ghf", "food sites"),
-        ("مساعدات", "المساعدات", "الاغاثه", "اغاثه", "توزيع الغذاء", "توزيع المساعدات", "مراكز التوزيع", "مؤسسه غزه الانسانيه"),
+        "corridors and buffer zone",
+        ("philadelphi", "morag", "corridor*", "buffer zone*", "salah al-din"),
+        ("فيلادلفيا", "موراج", "موراغ", "محور*", "منطقه عازله", "المنطقه العازله", "صلاح الدين"),
     ),
+    Concept("aid", ("aid", "humanitarian", "relief", "food"), ("مساعدات", "اغاثه", "الغذاء", "غذاء")),
     Concept(
-        "guarantee",
-        ("guarant*", "assurance*", "letter"),
-        ("ضمان*", "ضامن*", "رساله"),
+        "aid distribution",
+        ("distribut*", "ghf", "humanitarian foundation", "food sites", "aid agencies"),
+        ("توزيع*", "مراكز التوزيع", "مؤسسه غزه الانسانيه"),
     ),
+    Concept("guarantee", ("guarant*", "assurance*"), ("ضمان*", "ضامن*")),
     Concept(
         "fighting resuming",
-        ("resum*", "restart*", "unilateral*"),
-        ("استئناف", "العوده الى القتال", "العوده للحرب", "استئناف الحرب", "استئناف القتال"),
+        (
+            "resume fighting",
+            "resume the war",
+            "resume its bombardment",
+            "resume the fighting",
+            "resumption of fighting",
+            "restart the fighting",
+            "return to fighting",
+            "unilateral*",
+        ),
+        ("استئناف الحرب", "استئناف القتال", "العوده الى القتال", "العوده للحرب", "تستانف اسرائيل الحرب", "جانب واحد"),
     ),
     Concept(
         "end of the war",
@@ -96,7 +104,8 @@ CONCEPTS = (
             "govern",
             "governs",
             "governing",
-            "day after",
+            "day after the war",
+            "day-after",
             "post-war",
             "postwar",
             "technocrat*",
@@ -138,11 +147,10 @@ CONCEPTS = (
             "resettle*",
             "ethnic cleansing",
             "forced transfer*",
-            "leave gaza",
             "camp",
             "humanitarian city",
         ),
-        ("تهجير", "ترحيل", "الهجره", "هجره", "التطهير العرقي", "مخيم", "المدينه الانسانيه", "توطين", "اعاده التوطين"),
+        ("تهجير", "الهجره", "هجره", "التطهير العرقي", "مخيم", "المدينه الانسانيه", "توطين", "اعاده التوطين"),
     ),
     Concept(
         "Palestinian statehood",
@@ -178,7 +186,7 @@ CONCEPTS = (
 # A sticking point's category, as the concept that expresses it (categories without one add none).
 CATEGORY_CONCEPTS = {
     "withdrawal": "withdrawal",
-    "humanitarian": "aid",
+    "humanitarian": "aid distribution",
     "guarantees": "guarantee",
     "captives": "hostages",
     "governance": "post-war governance",
@@ -217,14 +225,20 @@ def _compiled() -> list[tuple[str, re.Pattern]]:
     ]
 
 
-def concepts_in(text: str) -> dict[str, str]:
-    """The concepts `text` expresses, each with the first words that expressed it (as folded)."""
+@dataclass(frozen=True)
+class Hit:
+    words: str  # the first words that expressed the concept (as folded)
+    count: int  # how many times the text expresses it
+
+
+def concepts_in(text: str) -> dict[str, Hit]:
+    """The concepts `text` expresses: each with its first words and how often it comes up."""
     folded = _fold(text)
     found = {}
     for name, pattern in _compiled():
-        match = pattern.search(folded)
-        if match:
-            found[name] = " ".join(match.group(0).split())
+        matches = [" ".join(match.group(0).split()) for match in pattern.finditer(folded)]
+        if matches:
+            found[name] = Hit(matches[0], len(matches))
     return found
 
 
@@ -315,11 +329,34 @@ _DAY_MONTH = re.compile(rf"(?<!\d)(\d{{1,2}})\s+(?:من\s+)?[بف]?({_MONTH})(?!
 _MONTH_DAY = re.compile(rf"(?<!\w)({_MONTH})\s+(\d{{1,2}})(?!\d)(?:\s*,?\s*(\d{{4}}))?")
 
 
+_WEEKDAYS = {
+    "monday": 0,
+    "tuesday": 1,
+    "wednesday": 2,
+    "thursday": 3,
+    "friday": 4,
+    "saturday": 5,
+    "sunday": 6,
+    "يوم الاثنين": 0,
+    "يوم الثلاثاء": 1,
+    "يوم الاربعاء": 2,
+    "يوم الخميس": 3,
+    "يوم الجمعه": 4,
+    "يوم السبت": 5,
+    "يوم الاحد": 6,
+}
+_WEEKDAY = re.compile(rf"(?<!\w)({'|'.join(_WEEKDAYS)})(?!\w)")
+
+
 def days_named(text: str, published: datetime.date) -> set[datetime.date]:
     """The calendar days the text names ("7 July", "July 8, 2025", "8 تموز"), each in the year it gives or
-    else the one that puts it nearest the publication day."""
+    else the one that puts it nearest the publication day; and weekdays ("on Monday", "يوم الاثنين"), as
+    the latest such day up to the day after publication (news copy looks back a week, or to tomorrow)."""
     folded = _fold(text).translate(_DIGITS)
     found = set()
+    for match in _WEEKDAY.finditer(folded):
+        tomorrow = published + datetime.timedelta(days=1)
+        found.add(tomorrow - datetime.timedelta(days=(tomorrow.weekday() - _WEEKDAYS[match.group(1)]) % 7))
     for match in _DAY_MONTH.finditer(folded):
         found.add(_day(published, int(match.group(1)), _MONTHS[match.group(2)], match.group(3)))
     for match in _MONTH_DAY.finditer(folded):

@@ -6,8 +6,8 @@ supports. `evaluate()` runs each through the path processing takes (the alias ma
 review.scoring scores the candidates) without storing anything, and compares the suggestions with the
 labels. At a threshold, precision is the share of suggestions at or above it that are right; recall is
 the share of the labelled records that get such a suggestion. `choose_threshold()` takes the lowest
-candidate whose precision reaches TARGET_PRECISION: the most right records pre-selected while at least
-nine in ten pre-selected suggestions are right. settings.SUGGESTION_PRESELECT_THRESHOLD holds the value
+candidate from which on precision reaches TARGET_PRECISION: the most right records pre-selected while
+at least nine in ten pre-selected suggestions are right. settings.SUGGESTION_PRESELECT_THRESHOLD holds the value
 chosen; `manage.py suggestion_quality` prints the table it comes from.
 """
 
@@ -160,9 +160,13 @@ def figures_at(results: list[Scored], threshold: float) -> Figures:
 
 
 def choose_threshold(results: list[Scored], candidates=CANDIDATE_THRESHOLDS) -> Figures | None:
-    """The lowest candidate threshold whose precision reaches TARGET_PRECISION (None if none does)."""
-    for threshold in sorted(candidates):
+    """The lowest candidate threshold at which, and at every higher candidate, precision reaches
+    TARGET_PRECISION (None if even the highest falls short or pre-selects nothing)."""
+    chosen = None
+    for threshold in sorted(candidates, reverse=True):
         figures = figures_at(results, threshold)
-        if figures.preselected and figures.precision >= TARGET_PRECISION:
-            return figures
-    return None
+        if figures.precision < TARGET_PRECISION:
+            break
+        if figures.preselected:
+            chosen = figures
+    return chosen

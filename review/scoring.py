@@ -59,9 +59,9 @@ MAX_SUGGESTIONS = 8  # kept per article, best first: the rest would only bury th
 MIN_SCORE = 0.15
 MEETING_DAYS = 2.0  # a meeting's score falls by e for each MEETING_DAYS between it and the article
 PROPOSAL_DAYS = 30.0  # the same for a proposal's nearest dated event
-POINT_DAYS = 45.0  # the same for a sticking point, outside its dated span
+POINT_DAYS = 30.0  # the same for a sticking point, outside its dated span
 POINT_EARLY = 14  # a sticking point first recorded up to this many days after the article may still be its subject
-POINT_LATE = 60  # … and it stays current this many days after its last entry
+POINT_LATE = 30  # … and it stays current this many days after its last entry
 
 
 @dataclass(frozen=True)
@@ -70,7 +70,7 @@ class _Reading:
 
     day: datetime.date
     days: frozenset[datetime.date]
-    concepts: dict[str, str]
+    concepts: dict[str, lexicon.Hit]
     numbers: frozenset[int]
 
     @classmethod
@@ -334,28 +334,42 @@ def _apart(days: int, what: str) -> str:
 
 
 def _terms(reading: _Reading, shared: set[str]) -> str:
-    return "Terms in common: " + "; ".join(f"{name} (“{reading.concepts[name]}”)" for name in sorted(shared))
+    return "Terms in common: " + "; ".join(f"{name} (“{reading.concepts[name].words}”)" for name in sorted(shared))
+
+
+def _either(*chances: float) -> float:
+    """The chance that at least one of several independent pieces of evidence holds."""
+    return 1 - math.prod(1 - chance for chance in chances)
 
 
 def _meetings(reading: _Reading, actor_ids: set[int], meetings: list[Meeting], pools: _Pools):
+    # A term several candidate meetings share (the White House, for two meetings there) tells them apart
+    # less than one that only this meeting has (dinner, Doha).
+    spread: dict[str, int] = {}
+    for meeting in meetings:
+        for name in pools.concepts(meeting)["all"]:
+            spread[name] = spread.get(name, 0) + 1
+    references = reading.days or {reading.day}
     for meeting in meetings:
         participants = {row.actor_id for row in meeting.participant_rows.all()}
         shared = participants & actor_ids
         local = meeting.starts_at.astimezone(ZoneInfo(meeting.time_zone or "UTC")).date()
-        gap = (reading.day - local).days  # > 0: the meeting came before the article
-        named_day = local in reading.days
-        days = 0 if named_day else abs(gap)
-        concepts = pools.concepts(meeting)
-        matched = concepts["all"] & reading.concepts.keys()
-        term_share = len(matched) / len(concepts["all"]) if concepts["all"] else 0.0
-        score = (len(shared) / len(participants)) ** 1.5 * math.exp(-days / MEETING_DAYS) * (0.55 + 0.45 * term_share)
-        reasons = [
-            f"Named: {_names(pools, shared)} ({len(shared)} of {len(participants)} participants)",
-            f"{_day_text(local)} is named in the article" if named_day else _apart(gap, f"Held {_day_text(local)},"),
-        ]
+        days = min(abs((local - day).days) for day in references)
+        concepts = pools.concepts(meeting)["all"]
+        matched = concepts & reading.concepts.keys()
+        weight = {name: 1.0 if spread[name] == 1 else 0.3 for name in concepts}
+        text = sum(weight[name] for name in matched) / sum(weight.values()) if concepts else 0.0
+        score = (0.5 * len(shared) / len(participants) + 0.5 * text) * math.exp(-days / MEETING_DAYS)
+        reasons = [f"Named: {_names(pools, shared)} ({len(shared)} of {len(participants)} participants)"]
+        if local in reading.days:
+            reasons.append(f"Held {_day_text(local)}, a day the article names")
+        else:
+            gap = (reading.day - local).days
+            reasons.append(_apart(gap, f"Held {_day_text(local)},") if not reading.days else
+                           f"Held {_day_text(local)}, {days} day{'s' if days != 1 else ''} from the days the article names")
         if matched:
             reasons.append(_terms(reading, matched))
-        yield meeting, score, reasons
+        yield meeting, min(1.0, score), reasons
 
 
 def _proposals(reading: _Reading, actor_ids: set[int], proposals: list[Proposal], pools: _Pools):
@@ -364,19 +378,26 @@ def _proposals(reading: _Reading, actor_ids: set[int], proposals: list[Proposal]
         if first is not None and first > reading.day:
             continue  # not yet tabled when the article appeared: the article cannot support it
         days = 0 if first is None else min(abs((reading.day - first).days), abs((reading.day - last).days))
-        concepts = pools.concepts(proposal)
-        matched = concepts["all"] & reading.concepts.keys()
-        term_share = len(matched) / len(concepts["all"]) if concepts["all"] else 0.0
+        concepts = pools.concepts(proposal)["all"]
+        matched = concepts & reading.concepts.keys()
+        term_share = len(matched) / len(concepts) if concepts else 0.0
         figures = {int(term.quantity) for term in proposal.terms.all() if term.quantity is not None}
         figures_named = figures & reading.numbers
         fit, on_track = pools.track_fit(proposal.track_id, actor_ids)
-        parties = (({proposal.proposer_id} | pools.responders.get(proposal.pk, set())) & actor_ids) - set(on_track)
-        actor_part = max(fit, 1.0 if parties else 0.0)
-        evidence = 0.5 * min(1.0, term_share * 2) + 0.5 * (len(figures_named) / len(figures) if figures else 0.0)
-        score = math.exp(-days / PROPOSAL_DAYS) * (0.3 + 0.7 * actor_part) * evidence
+        proposer_named = proposal.proposer_id in actor_ids
+        proposer_weight = 1 / max(1, pools.track_count.get(proposal.proposer_id, 1)) if proposer_named else 0.0
+        respondents = (pools.responders.get(proposal.pk, set()) & actor_ids) - {proposal.proposer_id}
+        evidence = _either(
+            0.7 * min(1.0, term_share * 2),
+            1 - 0.55 ** len(figures_named),
+            0.5 * proposer_weight,
+        )
+        score = math.exp(-days / PROPOSAL_DAYS) * (0.3 + 0.7 * max(fit, proposer_weight)) * evidence
         reasons = []
-        if parties:
-            reasons.append(f"Named: {_names(pools, parties)} (proposer or respondent)")
+        if proposer_named:
+            reasons.append(f"Its proposer is named: {_names(pools, {proposal.proposer_id})}")
+        if respondents:
+            reasons.append(f"Named, having responded to it: {_names(pools, respondents)}")
         if on_track:
             reasons.append(f"Named on its track: {_names(pools, on_track)}")
         if first is not None:
@@ -406,12 +427,14 @@ def _sticking_points(reading: _Reading, actor_ids: set[int], points: list[Sticki
         matched = concepts["all"] & reading.concepts.keys()
         extra = concepts["all"] - concepts["key"]
         key_share = len(key_matched) / len(concepts["key"])
-        extra_share = len(matched - concepts["key"]) / len(extra) if extra else key_share
+        # How much the article dwells on it: a subject named once in passing is not what it reports.
+        salience = min(1.0, sum(reading.concepts[name].count for name in key_matched) / 3)
+        extra_share = len(matched - concepts["key"]) / len(extra) if extra else 0.0
         fit, on_track = pools.track_fit(point.track_id, actor_ids)
         holders = pools.holders.get(point.pk, set()) & actor_ids
         actor_part = max(fit, 0.5 if holders else 0.0)
-        evidence = 0.6 * key_share + 0.4 * min(1.0, extra_share * 2)
-        score = math.exp(-outside / POINT_DAYS) * (0.2 + 0.8 * actor_part) * evidence
+        evidence = 0.35 * key_share + 0.45 * salience + 0.2 * min(1.0, extra_share * 2)
+        score = math.exp(-outside / POINT_DAYS) * (0.25 + 0.75 * actor_part) * evidence
         reasons = [_terms(reading, matched)]
         if holders:
             reasons.append(f"Named with a position on it: {_names(pools, holders)}")
