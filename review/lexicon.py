@@ -35,7 +35,7 @@ CONCEPTS = (
         ("hostage*", "captive*", "abductee*"),
         ("رهائن", "رهينه", "محتجزين", "المحتجزين", "الاسرى الاسرائيليين", "اسرى اسرائيليين"),
     ),
-    Concept("bodies returned", ("bodies", "remains"), ("جثث", "جثامين", "رفات")),
+    Concept("bodies returned", ("bodies", "remains of", "human remains"), ("جثث", "جثامين", "رفات")),
     Concept(
         "prisoners",
         ("prisoner*", "detainee*"),
@@ -64,13 +64,15 @@ CONCEPTS = (
     Concept("aid", ("aid", "humanitarian", "relief", "food"), ("مساعدات", "اغاثه", "الغذاء", "غذاء")),
     Concept(
         "aid distribution",
-        ("distribut*", "ghf", "humanitarian foundation", "food sites", "aid agencies"),
+        ("distribut*", "hand out", "hands out", "handing out", "ghf", "humanitarian foundation", "food sites"),
         ("توزيع*", "مراكز التوزيع", "مؤسسه غزه الانسانيه"),
     ),
     Concept("guarantee", ("guarant*", "assurance*"), ("ضمان*", "ضامن*")),
     Concept(
         "fighting resuming",
         (
+            "not resume",
+            "go back to bombing",
             "resume fighting",
             "resume the war",
             "resume its bombardment",
@@ -337,15 +339,30 @@ _WEEKDAYS = {
     "friday": 4,
     "saturday": 5,
     "sunday": 6,
-    "يوم الاثنين": 0,
-    "يوم الثلاثاء": 1,
-    "يوم الاربعاء": 2,
-    "يوم الخميس": 3,
-    "يوم الجمعه": 4,
-    "يوم السبت": 5,
-    "يوم الاحد": 6,
+}
+# Arabic weekday names double as ordinary words ("الاحد": the one); they count after "day", "evening"…
+_WEEKDAYS |= {
+    f"{time} {name}": number
+    for time in ("يوم", "مساء", "صباح", "ليله", "ظهر", "فجر")
+    for name, number in {
+        "الاثنين": 0,
+        "الثلاثاء": 1,
+        "الاربعاء": 2,
+        "الخميس": 3,
+        "الجمعه": 4,
+        "السبت": 5,
+        "الاحد": 6,
+    }.items()
 }
 _WEEKDAY = re.compile(rf"(?<!\w)({'|'.join(_WEEKDAYS)})(?!\w)")
+
+
+_MONTH_WORD = re.compile(rf"(?<!\w)[بف]?({_MONTH})(?!\w)")
+
+
+def months_in(text: str) -> set[int]:
+    """The months a text names (their numbers), in English or Arabic."""
+    return {_MONTHS[name] for name in _MONTH_WORD.findall(_fold(text)) if name != "may" and name != "اب"}
 
 
 def days_named(text: str, published: datetime.date) -> set[datetime.date]:

@@ -68,9 +68,12 @@ POINT_LATE = 30  # … and it stays current this many days after its last entry
 class _Reading:
     """What scoring reads in an article once: its day, the days it names, its terms and numbers."""
 
+    title: str
+    text: str
     day: datetime.date
     days: frozenset[datetime.date]
     concepts: dict[str, lexicon.Hit]
+    headline: frozenset[str]  # the concepts of the title
     numbers: frozenset[int]
 
     @classmethod
@@ -78,7 +81,15 @@ class _Reading:
         text = f"{article.title}\n\n{article.text}"
         day = _moment(article).date()
         named = {named for named in lexicon.days_named(text, day) if abs((named - day).days) <= 45}
-        return cls(day, frozenset(named), lexicon.concepts_in(text), frozenset(lexicon.numbers_in(text)))
+        return cls(
+            article.title,
+            article.text,
+            day,
+            frozenset(named),
+            lexicon.concepts_in(text),
+            frozenset(lexicon.concepts_in(article.title)),
+            frozenset(lexicon.numbers_in(text)),
+        )
 
 
 def score_articles(items: list[tuple[Article, set[int]]]) -> list[tuple[list[Suggestion], float]]:
@@ -98,9 +109,12 @@ def score_articles(items: list[tuple[Article, set[int]]]) -> list[tuple[list[Sug
         scored: list[tuple[object, float, list[str]]] = []
         if actor_ids:
             reading = _Reading.of(article)
+            proposals, points = pools.proposals_for(actor_ids), pools.points_for(actor_ids)
+            tracks = {record.track_id for record in [*proposals, *points]}
+            best_fit = max((pools.track_fit(track, actor_ids)[0] for track in tracks), default=0.0)
             scored += _meetings(reading, actor_ids, pools.meetings_for(article, actor_ids), pools)
-            scored += _proposals(reading, actor_ids, pools.proposals_for(actor_ids), pools)
-            scored += _sticking_points(reading, actor_ids, pools.points_for(actor_ids), pools)
+            scored += _proposals(reading, actor_ids, proposals, pools, best_fit)
+            scored += _sticking_points(reading, actor_ids, points, pools, best_fit)
         results.append(_suggestions(article, actor_ids, scored))
     return results
 
@@ -278,11 +292,22 @@ class _Pools:
             self._concepts[key] = {"key": title - lexicon.GENERIC, "all": every - lexicon.GENERIC}
         return self._concepts[key]
 
+    def weight(self, actor_id: int) -> float:
+        """How much naming an actor ties an article to one track: 1 for an actor on one track (or none:
+        a person), 1/n for an actor on n tracks."""
+        return 1 / max(1, self.track_count.get(actor_id, 1))
+
     def track_fit(self, track_id: int, actor_ids: set[int]) -> tuple[float, list[int]]:
-        """How strongly the named actors tie the article to a track: 1 for an actor on this track alone,
-        1/n for one on n tracks; and those actors."""
+        """How strongly the named actors tie the article to a track (the best weight among them), and
+        those actors."""
         named = sorted(self.track_actors.get(track_id, set()) & actor_ids)
-        return max((1 / max(1, self.track_count.get(actor_id, 1)) for actor_id in named), default=0.0), named
+        return max((self.weight(actor_id) for actor_id in named), default=0.0), named
+
+    def relevance(self, track_id: int, actor_ids: set[int], best_fit: float) -> tuple[float, list[int]]:
+        """Track relevance: the track's fit, scaled down when the named actors tie the article more
+        closely to another candidate track (Hamas and Israel named: the Gaza track, not Lebanon's)."""
+        fit, named = self.track_fit(track_id, actor_ids)
+        return (fit * fit / best_fit if best_fit else 0.0), named
 
     def _take(self, pool: list, keep, refetch) -> list:
         chosen = [record for record in pool if keep(record)][:MAX_CANDIDATES]
@@ -372,7 +397,7 @@ def _meetings(reading: _Reading, actor_ids: set[int], meetings: list[Meeting], p
         yield meeting, min(1.0, score), reasons
 
 
-def _proposals(reading: _Reading, actor_ids: set[int], proposals: list[Proposal], pools: _Pools):
+def _proposals(reading: _Reading, actor_ids: set[int], proposals: list[Proposal], pools: _Pools, best_fit: float):
     for proposal in proposals:
         first, last = proposal.first_on, proposal.last_on
         if first is not None and first > reading.day:
@@ -383,14 +408,17 @@ def _proposals(reading: _Reading, actor_ids: set[int], proposals: list[Proposal]
         term_share = len(matched) / len(concepts) if concepts else 0.0
         figures = {int(term.quantity) for term in proposal.terms.all() if term.quantity is not None}
         figures_named = figures & reading.numbers
-        fit, on_track = pools.track_fit(proposal.track_id, actor_ids)
+        fit, on_track = pools.relevance(proposal.track_id, actor_ids, best_fit)
         proposer_named = proposal.proposer_id in actor_ids
-        proposer_weight = 1 / max(1, pools.track_count.get(proposal.proposer_id, 1)) if proposer_named else 0.0
+        proposer_weight = pools.weight(proposal.proposer_id) if proposer_named else 0.0
         respondents = (pools.responders.get(proposal.pk, set()) & actor_ids) - {proposal.proposer_id}
+        months = lexicon.months_in(proposal.title)
+        month_named = bool(months) and months <= lexicon.months_in(f"{reading.title}\n{reading.text}")
         evidence = _either(
-            0.7 * min(1.0, term_share * 2),
+            0.6 * min(1.0, term_share * 1.5),
             1 - 0.55 ** len(figures_named),
             0.5 * proposer_weight,
+            0.5 if month_named else 0.0,
         )
         score = math.exp(-days / PROPOSAL_DAYS) * (0.3 + 0.7 * max(fit, proposer_weight)) * evidence
         reasons = []
@@ -405,12 +433,16 @@ def _proposals(reading: _Reading, actor_ids: set[int], proposals: list[Proposal]
             reasons.append(f"Dated {span}; nearest {days} day{'s' if days != 1 else ''} from the article")
         if matched:
             reasons.append(_terms(reading, matched))
+        if month_named:
+            reasons.append("The article names the month in its title")
         if figures_named:
             reasons.append("Figures in common: " + ", ".join(str(number) for number in sorted(figures_named)))
         yield proposal, score, reasons
 
 
-def _sticking_points(reading: _Reading, actor_ids: set[int], points: list[StickingPoint], pools: _Pools):
+def _sticking_points(
+    reading: _Reading, actor_ids: set[int], points: list[StickingPoint], pools: _Pools, best_fit: float
+):
     for point in points:
         concepts = pools.concepts(point)
         key_matched = concepts["key"] & reading.concepts.keys()
@@ -427,14 +459,16 @@ def _sticking_points(reading: _Reading, actor_ids: set[int], points: list[Sticki
         matched = concepts["all"] & reading.concepts.keys()
         extra = concepts["all"] - concepts["key"]
         key_share = len(key_matched) / len(concepts["key"])
-        # How much the article dwells on it: a subject named once in passing is not what it reports.
-        salience = min(1.0, sum(reading.concepts[name].count for name in key_matched) / 3)
+        # How much the article dwells on it: a subject named once in passing is not what it reports;
+        # named in the headline, it is.
+        hits = sum(reading.concepts[name].count for name in key_matched)
+        salience = min(1.0, (hits - 1) / 2 + (0.5 if key_matched & reading.headline else 0.0))
         extra_share = len(matched - concepts["key"]) / len(extra) if extra else 0.0
-        fit, on_track = pools.track_fit(point.track_id, actor_ids)
+        fit, on_track = pools.relevance(point.track_id, actor_ids, best_fit)
         holders = pools.holders.get(point.pk, set()) & actor_ids
-        actor_part = max(fit, 0.5 if holders else 0.0)
-        evidence = 0.35 * key_share + 0.45 * salience + 0.2 * min(1.0, extra_share * 2)
-        score = math.exp(-outside / POINT_DAYS) * (0.25 + 0.75 * actor_part) * evidence
+        actor_part = max([fit, *(0.6 * pools.weight(holder) for holder in holders)])
+        evidence = min(1.0, 0.4 * key_share + 0.6 * salience + 0.2 * extra_share)
+        score = math.exp(-outside / POINT_DAYS) * (0.3 + 0.7 * actor_part) * evidence
         reasons = [_terms(reading, matched)]
         if holders:
             reasons.append(f"Named with a position on it: {_names(pools, holders)}")
