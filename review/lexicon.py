@@ -88,6 +88,8 @@ CONCEPTS = (
         "end of the war",
         (
             "end of the war",
+            "end-of-war",
+            "end of war",
             "end the war",
             "ending the war",
             "end to the war",

@@ -374,17 +374,30 @@ def _meetings(reading: _Reading, actor_ids: set[int], meetings: list[Meeting], p
     for meeting in meetings:
         for name in pools.concepts(meeting)["all"]:
             spread[name] = spread.get(name, 0) + 1
+    # A meeting none of whose own terms the article uses, when another meeting of as many of the named
+    # people has its own terms in the article, is probably not the one reported (the dinner, not the
+    # next day's meeting).
+    named = {meeting.pk: {row.actor_id for row in meeting.participant_rows.all()} & actor_ids for meeting in meetings}
+    own = {
+        meeting.pk: {name for name in pools.concepts(meeting)["all"] if spread[name] == 1} & reading.concepts.keys()
+        for meeting in meetings
+    }
     references = reading.days or {reading.day}
     for meeting in meetings:
         participants = {row.actor_id for row in meeting.participant_rows.all()}
-        shared = participants & actor_ids
+        shared = named[meeting.pk]
         local = meeting.starts_at.astimezone(ZoneInfo(meeting.time_zone or "UTC")).date()
         days = min(abs((local - day).days) for day in references)
         concepts = pools.concepts(meeting)["all"]
         matched = concepts & reading.concepts.keys()
         weight = {name: 1.0 if spread[name] == 1 else 0.3 for name in concepts}
-        text = sum(weight[name] for name in matched) / sum(weight.values()) if concepts else 0.0
+        text = sum(weight[name] for name in matched) / max(1.0, sum(weight.values()))
         score = (0.5 * len(shared) / len(participants) + 0.5 * text) * math.exp(-days / MEETING_DAYS)
+        outdone = not own[meeting.pk] and any(
+            own[other.pk] and len(named[other.pk]) >= len(shared) for other in meetings if other.pk != meeting.pk
+        )
+        if outdone:
+            score *= 0.6
         reasons = [f"Named: {_names(pools, shared)} ({len(shared)} of {len(participants)} participants)"]
         if local in reading.days:
             reasons.append(f"Held {_day_text(local)}, a day the article names")
@@ -394,6 +407,8 @@ def _meetings(reading: _Reading, actor_ids: set[int], meetings: list[Meeting], p
                            f"Held {_day_text(local)}, {days} day{'s' if days != 1 else ''} from the days the article names")
         if matched:
             reasons.append(_terms(reading, matched))
+        if outdone:
+            reasons.append("Another meeting of the same people matches the article's words better")
         yield meeting, min(1.0, score), reasons
 
 
@@ -408,6 +423,8 @@ def _proposals(reading: _Reading, actor_ids: set[int], proposals: list[Proposal]
         term_share = len(matched) / len(concepts) if concepts else 0.0
         figures = {int(term.quantity) for term in proposal.terms.all() if term.quantity is not None}
         figures_named = figures & reading.numbers
+        headline_figures = figures_named & lexicon.numbers_in(proposal.title)
+        fresh = first is not None and any(abs((first - day).days) <= 1 for day in reading.days | {reading.day})
         fit, on_track = pools.relevance(proposal.track_id, actor_ids, best_fit)
         proposer_named = proposal.proposer_id in actor_ids
         proposer_weight = pools.weight(proposal.proposer_id) if proposer_named else 0.0
@@ -416,9 +433,10 @@ def _proposals(reading: _Reading, actor_ids: set[int], proposals: list[Proposal]
         month_named = bool(months) and months <= lexicon.months_in(f"{reading.title}\n{reading.text}")
         evidence = _either(
             0.6 * min(1.0, term_share * 1.5),
-            1 - 0.55 ** len(figures_named),
-            0.5 * proposer_weight,
+            1 - 0.4 ** len(headline_figures) * 0.55 ** len(figures_named - headline_figures),
+            0.35 * proposer_weight,
             0.5 if month_named else 0.0,
+            0.4 if fresh else 0.0,
         )
         score = math.exp(-days / PROPOSAL_DAYS) * (0.3 + 0.7 * max(fit, proposer_weight)) * evidence
         reasons = []
@@ -433,6 +451,8 @@ def _proposals(reading: _Reading, actor_ids: set[int], proposals: list[Proposal]
             reasons.append(f"Dated {span}; nearest {days} day{'s' if days != 1 else ''} from the article")
         if matched:
             reasons.append(_terms(reading, matched))
+        if fresh:
+            reasons.append(f"First dated {_day_text(first)}, about the article's day")
         if month_named:
             reasons.append("The article names the month in its title")
         if figures_named:
