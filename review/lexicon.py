@@ -183,8 +183,14 @@ CONCEPTS = (
     Concept("Riyadh", ("riyadh",), ("الرياض",)),
     Concept("Mar-a-Lago", ("mar-a-lago", "palm beach", "florida"), ("مار ا لاغو", "مارالاغو", "فلوريدا")),
     Concept("indirect talks", ("indirect", "proximity"), ("غير مباشره", "غير المباشره")),
-    Concept("second meeting", ("second meeting", "second, unannounced", "unannounced", "follow-up meeting"), ("اجتماع ثان", "لقاء ثان", "غير معلن", "لقاء اخر", "اجتماع اخر")),
-    Concept("Qatari delegation", ("qatari delegation", "qatari team", "qatari officials"), ("وفد قطري", "الوفد القطري")),
+    Concept(
+        "second meeting",
+        ("second meeting", "second, unannounced", "unannounced", "follow-up meeting"),
+        ("اجتماع ثان", "لقاء ثان", "غير معلن", "لقاء اخر", "اجتماع اخر"),
+    ),
+    Concept(
+        "Qatari delegation", ("qatari delegation", "qatari team", "qatari officials"), ("وفد قطري", "الوفد القطري")
+    ),
 )
 
 # A sticking point's category, as the concept that expresses it (categories without one add none).
@@ -221,7 +227,8 @@ def _compiled() -> list[tuple[str, re.Pattern]]:
             concept.name,
             re.compile(
                 "|".join(
-                    [_pattern(word, False) for word in concept.english] + [_pattern(word, True) for word in concept.arabic]
+                    [_pattern(word, False) for word in concept.english]
+                    + [_pattern(word, True) for word in concept.arabic]
                 )
             ),
         )

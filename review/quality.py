@@ -94,7 +94,9 @@ def load_labelled(path: Path = DATA) -> list[LabelledArticle]:
             raise LabelError(f"Labelled article key {article.key} is used twice.")
         for label in article.supports:
             if label.partition(":")[0] not in _KINDS:
-                raise LabelError(f"Labelled article {article.key}: {label!r} is not meeting:, proposal: or sticking_point:.")
+                raise LabelError(
+                    f"Labelled article {article.key}: {label!r} is not meeting:, proposal: or sticking_point:."
+                )
         seen.add(article.key)
         articles.append(article)
     return articles

@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, F, Max, Min, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
 
 from negotiations.models import (
@@ -403,8 +403,11 @@ def _meetings(reading: _Reading, actor_ids: set[int], meetings: list[Meeting], p
             reasons.append(f"Held {_day_text(local)}, a day the article names")
         else:
             gap = (reading.day - local).days
-            reasons.append(_apart(gap, f"Held {_day_text(local)},") if not reading.days else
-                           f"Held {_day_text(local)}, {days} day{'s' if days != 1 else ''} from the days the article names")
+            reasons.append(
+                _apart(gap, f"Held {_day_text(local)},")
+                if not reading.days
+                else f"Held {_day_text(local)}, {days} day{'s' if days != 1 else ''} from the days the article names"
+            )
         if matched:
             reasons.append(_terms(reading, matched))
         if outdone:

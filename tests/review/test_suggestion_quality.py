@@ -97,7 +97,9 @@ def test_at_the_configured_threshold_nine_in_ten_preselected_suggestions_are_rig
 
 
 def test_the_threshold_chosen_is_the_lowest_from_which_precision_holds():
-    article = quality.LabelledArticle("a", "en", datetime.datetime(2025, 7, 8, tzinfo=datetime.UTC), "", "", frozenset({"x"}))
+    article = quality.LabelledArticle(
+        "a", "en", datetime.datetime(2025, 7, 8, tzinfo=datetime.UTC), "", "", frozenset({"x"})
+    )
     # Right at 0.9 and 0.5; wrong at 0.7 (precision 2/3 from 0.5 up) and at 0.3.
     results = [quality.Scored(article, [("x", 0.9), ("y", 0.7), ("x", 0.5), ("z", 0.3)])]
     chosen = quality.choose_threshold(results, candidates=(0.3, 0.5, 0.6, 0.8, 0.9))
@@ -252,9 +254,7 @@ def test_the_admin_accept_page_ticks_suggestions_from_the_configured_threshold(c
     low, high = f.MeetingFactory(title="Low meeting"), f.MeetingFactory(title="High meeting")
     kept = []
     for meeting, score in [(low, 0.55), (high, 0.65)]:
-        kept.append(
-            Suggestion.objects.create(article=article, record=meeting, score=score, reasons=["Named: someone"])
-        )
+        kept.append(Suggestion.objects.create(article=article, record=meeting, score=score, reasons=["Named: someone"]))
     page = client_for("editor").post(
         reverse("admin:news_article_changelist"), {"action": "accept", "_selected_action": [article.pk]}
     )

@@ -16,9 +16,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--data", default=str(quality.DATA), help="The labelled set (JSON).")
-        parser.add_argument(
-            "--details", action="store_true", help="List each article's wrong and missed suggestions."
-        )
+        parser.add_argument("--details", action="store_true", help="List each article's wrong and missed suggestions.")
 
     def handle(self, *args, data: str, details: bool, **options):
         try:
