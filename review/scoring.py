@@ -218,11 +218,23 @@ class _Pools:
         self.meetings = list(_meeting_query(actors, min(moments) - WINDOW, max(moments) + WINDOW, self.cap))
         self.proposals = list(_proposal_query(actors, self.cap))
         self.points = list(_point_query(actors, self.cap))
+        self.actors = actors
         self.names: dict[int, str] = {}
-        # The batch's actors on each candidate's track, and on how many tracks each actor is (all tracks,
-        # not only these: a weight that does not depend on the batch).
         self.track_actors: dict[int, set[int]] = {}
         self.track_count: dict[int, int] = {}
+        self.responders: dict[int, set[int]] = {}
+        self.holders: dict[int, set[int]] = {}
+        self.proposal_actors: dict[int, set[int]] = {}
+        self.point_actors: dict[int, set[int]] = {}
+        self._relate(self.proposals, self.points)
+        for meeting in self.meetings:
+            for row in meeting.participant_rows.all():
+                self.names[row.actor_id] = row.actor.name
+
+    def _relate(self, proposals: list[Proposal], points: list[StickingPoint]) -> None:
+        """Which of the batch's actors each proposal and sticking point involves (three queries): those on
+        its track, with how many tracks each is on (all tracks, not only these: a weight that does not
+        depend on the batch), its respondents and its position holders."""
         spread = (
             TrackActor.objects.filter(actor_id=OuterRef("actor_id"))
             .order_by()
@@ -230,47 +242,44 @@ class _Pools:
             .annotate(tracks=Count("track_id", distinct=True))
             .values("tracks")
         )
-        for track_id, actor_id, name, tracks in (
-            TrackActor.objects.filter(
-                track_id__any_of={record.track_id for record in [*self.proposals, *self.points]},
-                actor_id__any_of=actors,
-            )
+        tracks = {record.track_id for record in [*proposals, *points]} - self.track_actors.keys()
+        for track_id in tracks:
+            self.track_actors[track_id] = set()
+        for track_id, actor_id, name, count in (
+            TrackActor.objects.filter(track_id__any_of=tracks, actor_id__any_of=self.actors)
             .annotate(tracks=Coalesce(Subquery(spread), 1))
             .values_list("track_id", "actor_id", "actor__name", "tracks")
         ):
-            self.track_actors.setdefault(track_id, set()).add(actor_id)
-            self.track_count[actor_id] = tracks
+            self.track_actors[track_id].add(actor_id)
+            self.track_count[actor_id] = count
             self.names[actor_id] = name
-        self.responders = self._pairs(
+        self._pairs(
+            self.responders,
+            [proposal.pk for proposal in proposals],
             Response.objects.filter(
-                proposal_id__any_of=[proposal.pk for proposal in self.proposals], actor_id__any_of=actors
-            ).values_list("proposal_id", "actor_id", "actor__name")
+                proposal_id__any_of=[proposal.pk for proposal in proposals], actor_id__any_of=self.actors
+            ).values_list("proposal_id", "actor_id", "actor__name"),
         )
-        self.holders = self._pairs(
+        self._pairs(
+            self.holders,
+            [point.pk for point in points],
             Position.objects.filter(
-                sticking_point_id__any_of=[point.pk for point in self.points], actor_id__any_of=actors
-            ).values_list("sticking_point_id", "actor_id", "actor__name")
+                sticking_point_id__any_of=[point.pk for point in points], actor_id__any_of=self.actors
+            ).values_list("sticking_point_id", "actor_id", "actor__name"),
         )
-        for meeting in self.meetings:
-            for row in meeting.participant_rows.all():
-                self.names[row.actor_id] = row.actor.name
-        self.proposal_actors = {
-            proposal.pk: {proposal.proposer_id}
-            | self.responders.get(proposal.pk, set())
-            | self.track_actors.get(proposal.track_id, set())
-            for proposal in self.proposals
-        }
-        self.point_actors = {
-            point.pk: self.holders.get(point.pk, set()) | self.track_actors.get(point.track_id, set())
-            for point in self.points
-        }
+        for proposal in proposals:
+            self.proposal_actors[proposal.pk] = (
+                {proposal.proposer_id} | self.responders[proposal.pk] | self.track_actors[proposal.track_id]
+            )
+        for point in points:
+            self.point_actors[point.pk] = self.holders[point.pk] | self.track_actors[point.track_id]
 
-    def _pairs(self, rows) -> dict[int, set[int]]:
-        grouped: dict[int, set[int]] = {}
+    def _pairs(self, grouped: dict[int, set[int]], keys: list[int], rows) -> None:
+        for key in keys:
+            grouped.setdefault(key, set())
         for key, actor_id, name in rows:
-            grouped.setdefault(key, set()).add(actor_id)
+            grouped[key].add(actor_id)
             self.names[actor_id] = name
-        return grouped
 
     def concepts(self, record) -> dict[str, set[str]]:
         """A record's terms, worked out once a batch however many of its articles it is a candidate for:
@@ -312,7 +321,13 @@ class _Pools:
     def _take(self, pool: list, keep, refetch) -> list:
         chosen = [record for record in pool if keep(record)][:MAX_CANDIDATES]
         if len(pool) >= self.cap and len(chosen) < MAX_CANDIDATES:
-            return list(refetch())  # the pool was cut: this article's own query gives its full share
+            # The pool was cut: this article's own query gives its full share, and the records new to the
+            # batch get their actors too (more queries, only on this path).
+            chosen = list(refetch())
+            self._relate(
+                [r for r in chosen if isinstance(r, Proposal) and r.pk not in self.proposal_actors],
+                [r for r in chosen if isinstance(r, StickingPoint) and r.pk not in self.point_actors],
+            )
         return chosen
 
     def meetings_for(self, article: Article, actor_ids: set[int]) -> list[Meeting]:

@@ -12,7 +12,7 @@ from django.core.management.base import CommandError
 from django.urls import reverse
 
 from negotiations import demo
-from negotiations.models import Proposal
+from negotiations.models import Proposal, StickingPoint
 from news import services as news_services
 from news.models import Article
 from review import quality, scoring
@@ -262,3 +262,38 @@ def test_the_admin_accept_page_ticks_suggestions_from_the_configured_threshold(c
     assert f'value="{kept[1].pk}" checked' in html
     assert f'value="{kept[0].pk}">' in html and f'value="{kept[0].pk}" checked' not in html
     assert "Suggestions scoring 0.60 or more are ticked in advance." in html
+
+
+def test_a_batch_whose_pools_are_cut_scores_each_article_as_it_would_alone(demo_record, monkeypatch):
+    """With room for one candidate an article, the batch's pool of sticking points holds the Lebanon and Iran
+    ones (the newest) and the Saudi article fetches its own: that record, new to the batch, still gets its
+    track's actors and position holders, so it scores as it does alone."""
+    from news.pipeline import mentions
+
+    texts = [
+        ("Hezbollah has not disarmed; its weapons remain and disarmament is overdue.", 12, 29),
+        ("Iran is rebuilding its ballistic missile arsenal and enrichment of uranium goes on.", 7, 12),
+        (
+            "Saudi Arabia: no normalisation without a Palestinian state; statehood comes first, normalisation later.",
+            7,
+            12,
+        ),
+    ]
+    matcher = mentions.current_matcher()
+    items = []
+    for text, month, day in texts:
+        article = Article(
+            title="Talks", text=text, published_at=datetime.datetime(2025, month, day, tzinfo=datetime.UTC)
+        )
+        items.append((article, {found.actor_id for found in mentions.find_mentions(article, matcher)}))
+    monkeypatch.setattr(scoring, "MAX_CANDIDATES", 1)
+
+    def keyed(result):
+        suggestions, relevance = result
+        return relevance, [(s.content_type_id, s.object_id, s.score, s.reasons) for s in suggestions]
+
+    alone = [keyed(scoring.score_articles([item])[0]) for item in items]
+    assert [keyed(result) for result in scoring.score_articles(items)] == alone
+    saudi = StickingPoint.objects.get(slug="palestinian-statehood-normalisation")
+    (statehood,) = [entry for entry in alone[2][1] if entry[1] == saudi.pk]
+    assert "Named with a position on it: Saudi Arabia" in statehood[3]
