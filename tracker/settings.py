@@ -212,6 +212,8 @@ INGEST_PROCESS_BATCH = env.int("INGEST_PROCESS_BATCH", default=20)  # articles p
 # the batch's transaction. Review scores the articles against the record (suggestions, relevance) here, so
 # news never imports review.
 INGEST_BATCH_HOOKS = ["review.services.suggestions_for_batch"]
+# Suggestions scoring at least this are ticked in advance; chosen on the labelled set (`manage.py suggestion_quality`).
+SUGGESTION_PRESELECT_THRESHOLD = env.float("SUGGESTION_PRESELECT_THRESHOLD", default=0.45)
 INGEST_MAX_URL_LENGTH = env.int("INGEST_MAX_URL_LENGTH", default=2000)
 INGEST_HOST_MIN_GAP = env.float("INGEST_HOST_MIN_GAP", default=2.0)
 # A host busy for at most this many seconds is waited for rather than retried later.
