@@ -160,7 +160,7 @@ def _decided(request: HttpRequest, article: Article, notice: str) -> HttpRespons
 
 
 def _article_to_review(pk: int) -> Article:
-    return get_object_or_404(Article.objects.defer(*selectors.HEAVY_FIELDS), pk=pk)
+    return get_object_or_404(Article.objects.defer("raw_html", "content_html", "feed_content"), pk=pk)
 
 
 @require_POST

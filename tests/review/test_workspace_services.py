@@ -103,7 +103,7 @@ def test_undo_is_refused_when_the_article_changed_since(role_users):
     stale = Article.objects.get(pk=article.pk)  # the editor's page, loaded now
     services.article_undo(article=Article.objects.get(pk=article.pk), reviewer=editor)  # undone in another tab
     services.article_accept(article=Article.objects.get(pk=article.pk), reviewer=admin)  # and decided again
-    with pytest.raises(services.ReviewConflict, match=r"changed since your verdict: it is now accepted by administrator"):
+    with pytest.raises(services.ReviewConflict, match=r"changed since your verdict: it is now accepted by admin"):
         services.article_undo(article=stale, reviewer=editor)
     assert Article.objects.get().review_state == "accepted"
 
