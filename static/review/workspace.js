@@ -69,9 +69,31 @@
     const action = actions[event.key];
     if (action) {
       event.preventDefault();
-      action();
+      if (busy) queued = action;
+      else action();
     }
   });
+
+  // While the panel is being replaced, a key waits for the new one (its forms are wired up by htmx only then).
+  let busy = false;
+  let queued = null;
+  const settled = () => {
+    busy = false;
+    delete document.body.dataset.busy;
+    const action = queued;
+    queued = null;
+    if (action) action();
+  };
+  document.addEventListener("htmx:beforeRequest", (event) => {
+    if (event.detail.target && event.detail.target.id === "panel") {
+      busy = true;
+      document.body.dataset.busy = "true";
+    }
+  });
+  document.addEventListener("htmx:afterRequest", (event) => {
+    if (event.detail.failed) settled();
+  });
+  document.addEventListener("htmx:sendError", settled);
 
   document.addEventListener("click", (event) => {
     if (event.target.closest("[data-help-open]")) openHelp();
@@ -108,21 +130,28 @@
   });
 
   // htmx: a refusal (409 another editor was first, 422 bad input) still replaces the panel, which says why.
+  // htmx would keep focus on the field of the same id in the new panel (the next article's reason field after a
+  // reject, where the next key would be typed): the panel starts afresh, focus goes where afterSettle puts it.
   document.addEventListener("htmx:beforeSwap", (event) => {
     if ([409, 422].includes(event.detail.xhr.status)) {
       event.detail.shouldSwap = true;
       event.detail.isError = false;
     }
+    const panel = $("#panel");
+    if (event.detail.shouldSwap && panel && panel.contains(document.activeElement)) document.activeElement.blur();
   });
-  // After a swap, focus goes to the message or the new article's title, for keyboard and screen-reader users.
+  // After a swap, focus goes to the message or the new article's title, for keyboard and screen-reader users,
+  // unless the editor already moved it (pressed r while the panel settled, say).
   document.addEventListener("htmx:afterSettle", (event) => {
-    if (!event.detail.target || event.detail.target.id !== "panel") return;
+    if (!$("#panel") || !$("#panel").isConnected) return;
     const target = $("#panel-error") || $("#article-title");
-    if (target) {
+    const active = document.activeElement;
+    if (target && (!active || active === document.body)) {
       if (!target.hasAttribute("tabindex")) target.setAttribute("tabindex", "-1");
-      target.focus({ preventScroll: false });
+      target.focus();
     }
     const title = $("#article-title");
     if (title) document.title = `${title.textContent} · Ceasefire tracker`;
+    settled();
   });
 })();
