@@ -97,6 +97,12 @@ def test_an_editor_clears_a_queue_of_five_from_the_keyboard(live_server, page):
     page.keyboard.press("Escape")
     assert not page.locator("#keyboard-help").is_visible()
 
+    page.keyboard.press("/")
+    assert page.evaluate("document.activeElement.id") == "search"
+    page.keyboard.press("j")  # typed into the search box, not a shortcut
+    assert page.input_value("#search") == "j"
+    page.fill("#search", "")
+    page.keyboard.press("Escape")
     page.keyboard.press("j")  # the first row
     page.keyboard.press("Enter")
     wait_for_article(page, first)
