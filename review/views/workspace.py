@@ -12,6 +12,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_POST
 
 from news.models import Article
@@ -32,7 +33,8 @@ may_act = permission_required("news.change_article", raise_exception=True)
 
 
 def _is_htmx(request: HttpRequest) -> bool:
-    return request.headers.get("HX-Request") == "true"
+    """An htmx request that wants the panel alone (htmx's history restore, after Back, wants the whole page)."""
+    return request.headers.get("HX-Request") == "true" and request.headers.get("HX-History-Restore-Request") != "true"
 
 
 def _queue_query(request: HttpRequest) -> str:
@@ -117,6 +119,7 @@ def _render_article(
         context["last_verdict"] = selectors.last_verdict(request.user)
     template = "review/_panel.html" if _is_htmx(request) else "review/article.html"
     response = render(request, template, context, status=status)
+    patch_vary_headers(response, ["HX-Request"])
     if push and _is_htmx(request):
         response["HX-Push-Url"] = _article_url(pk, query) if pk is not None else context["queue_url"]
     return response

@@ -282,3 +282,17 @@ def test_the_workspace_at_phone_width(live_server, page):
     assert page.evaluate("document.documentElement.scrollWidth") <= 390 + 1
     assert pages.axe_violations(page) == []
     pages.screenshot(page, "review-article", phone=True)
+
+
+def test_the_selected_quote_goes_with_the_links_to_the_record_forms(live_server, page):
+    user_set_role(username="ada", role="administrator", password=pages.PASSWORD)
+    articles, _, _ = five_articles()
+    pages.log_in(page, live_server, "ada", then=f"/review/articles/{articles[0].pk}/")
+    wait_for_article(page, articles[0])
+    select_in_body(page, "a sixty-day truce")
+    page.wait_for_function("document.querySelector('#quote-preview').textContent === 'a sixty-day truce'")
+    href = page.locator("a[data-quote-link]", has_text="meeting").get_attribute("href")
+    assert href == f"/review/articles/{articles[0].pk}/record/meeting/?quote=a+sixty-day+truce"
+    page.click("#quote-clear")
+    assert page.input_value("#id_quote") == ""
+    assert page.locator("a[data-quote-link]", has_text="meeting").get_attribute("href").endswith("/record/meeting/")

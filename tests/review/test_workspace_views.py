@@ -258,3 +258,21 @@ def test_a_viewer_reads_the_queue_and_the_article_without_any_action(client_for,
 def test_the_workspace_needs_a_login(client, queue):
     response = client.get(reverse("review:queue"))
     assert response.status_code == 302 and response["Location"].startswith("/account/login/")
+
+
+def test_next_and_previous_answer_htmx_with_the_panel_and_back_with_the_page(client_for, queue):
+    top, middle, _ = queue
+    client = client_for("editor")
+    url = reverse("review:article", kwargs={"pk": middle.pk})
+    panel = client.get(url, **HTMX)
+    assert b"<html" not in panel.content and panel.context["previous_url"] == f"/review/articles/{top.pk}/"
+    assert "HX-Request" in panel["Vary"]
+    restored = client.get(url, HTTP_HX_HISTORY_RESTORE_REQUEST="true", **HTMX)
+    assert b"<html" in restored.content
+
+
+def test_the_record_forms_are_linked_for_those_who_may_edit_the_record(client_for, queue):
+    url = reverse("review:article", kwargs={"pk": queue[0].pk})
+    form = reverse("review:record-form", kwargs={"pk": queue[0].pk, "kind": "proposal-event"})
+    assert f'href="{form}" data-quote-link>proposal event</a>' in client_for("administrator").get(url).content.decode()
+    assert form not in client_for("viewer").get(url).content.decode()
