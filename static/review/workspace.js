@@ -44,7 +44,8 @@
     k: () => follow("#previous-article") || moveInQueue(-1),
     a: () => submit("#accept-form"),
     r: () => focusField("#id_reason"),
-    d: () => focusField("#id_original"),
+    // The same story's articles to choose from, or else the id field.
+    d: () => focusField(document.querySelectorAll("#id_original option").length > 1 ? "#id_original" : "#id_original_id"),
     u: () => submit("#undo-form"),
     "/": () => focusField("#search"),
     "?": openHelp,

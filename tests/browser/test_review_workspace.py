@@ -286,7 +286,7 @@ def test_the_workspace_at_phone_width(live_server, page):
 
 def test_the_selected_quote_goes_with_the_links_to_the_record_forms(live_server, page):
     user_set_role(username="ada", role="administrator", password=pages.PASSWORD)
-    articles, _, _ = five_articles()
+    articles, _, earlier = five_articles()
     pages.log_in(page, live_server, "ada", then=f"/review/articles/{articles[0].pk}/")
     wait_for_article(page, articles[0])
     select_in_body(page, "a sixty-day truce")
@@ -296,3 +296,12 @@ def test_the_selected_quote_goes_with_the_links_to_the_record_forms(live_server,
     page.click("#quote-clear")
     assert page.input_value("#id_quote") == ""
     assert page.locator("a[data-quote-link]", has_text="meeting").get_attribute("href").endswith("/record/meeting/")
+
+    # No other article of its story: d goes to the id field.
+    page.keyboard.press("Escape")
+    page.keyboard.press("d")
+    assert page.evaluate("document.activeElement.id") == "id_original_id"
+    page.keyboard.type(str(earlier.pk))
+    page.keyboard.press("Enter")
+    wait_for_article(page, articles[1])
+    assert Article.objects.get(pk=articles[0].pk).duplicate_of_id == earlier.pk
