@@ -91,7 +91,7 @@ def suggestions_for(article: Article) -> list[Suggestion]:
 def same_story(article: Article) -> list[Article]:
     """The other articles of its story: the same near-duplicate cluster, those marked duplicates of it, the one it
     duplicates."""
-    related = Q(duplicates=article.pk) | Q(duplicate_of=article.pk)
+    related = Q(duplicate_of=article.pk)
     if article.story_id:
         related |= Q(story_id=article.story_id) | Q(pk=article.story_id)
     if article.duplicate_of_id:
@@ -100,7 +100,6 @@ def same_story(article: Article) -> list[Article]:
         Article.objects.filter(related)
         .exclude(pk=article.pk)
         .only("id", "title", "publisher", "published_at", "review_state", "url", "duplicate_of_id")
-        .distinct()
         .order_by("published_at", "id")[:SAME_STORY_LIMIT]
     )
 

@@ -276,3 +276,14 @@ def test_the_record_forms_are_linked_for_those_who_may_edit_the_record(client_fo
     form = reverse("review:record-form", kwargs={"pk": queue[0].pk, "kind": "proposal-event"})
     assert f'href="{form}" data-quote-link>proposal event</a>' in client_for("administrator").get(url).content.decode()
     assert form not in client_for("viewer").get(url).content.decode()
+
+
+def test_the_same_story_lists_the_original_and_the_duplicates(client_for, queue, role_users):
+    top, middle, low = queue
+    services.article_mark_duplicate(article=middle, reviewer=role_users["editor"], original=top)
+    client = client_for("editor")
+    page = client.get(reverse("review:article", kwargs={"pk": top.pk}))
+    assert page.context["same_story"] == [middle]
+    page = client.get(reverse("review:article", kwargs={"pk": middle.pk}))
+    assert page.context["same_story"] == [top]
+    assert f'a duplicate of <a href="/review/articles/{top.pk}/">article {top.pk}</a>' in page.content.decode()
