@@ -14,7 +14,11 @@ recall TP/(TP+FN), F1, accuracy (TP+TN)/all, summed over every page.
 
 Configurations, all given the page's bytes and its URL:
 
-* ours: `news.pipeline.extract.extract_article(page, url=...)`, the pipeline's extraction;
+* ours: `news.pipeline.extract.extract_article(page, url=...)`, the pipeline's extraction:
+  trafilatura with favor_precision, and readability-lxml's text instead where trafilatura's looks
+  truncated and readability's is at least twice as long (`extract.main_text`);
+* its two extractors alone: trafilatura as ours calls it without the second opinion, and
+  readability-lxml (`extract.readability_text`) on every page;
 * ours, page decoded as the pipeline stores it: `pages.fetch_page` decodes the body with the
   charset of the Content-Type header, else UTF-8 (errors replaced); these files come without
   headers, so this is what a server that names no charset gets;
@@ -23,7 +27,8 @@ Configurations, all given the page's bytes and its URL:
   include_comments=False, include_tables=True, include_formatting=False;
 * favor_precision, favor_recall: each on top of the defaults, for context;
 * the variants of ours that isolate each of its choices (the same bare_extraction call as
-  extract_article with one setting changed), so any gap can be traced to a setting.
+  extract_article with one setting changed), so any gap can be traced to a setting; "without
+  favor_precision" is the pipeline's extraction before the second opinion came in.
 """
 
 import argparse
@@ -76,7 +81,7 @@ class Matrix:
 def configurations() -> dict[str, Callable[[bytes, str], str | None]]:
     import trafilatura
 
-    from news.pipeline.extract import TRAFILATURA_CONFIG, extract_article
+    from news.pipeline.extract import TRAFILATURA_CONFIG, extract_article, readability_text
 
     def ours(page: bytes, url: str) -> str:
         return extract_article(page, url=url).text
@@ -86,7 +91,12 @@ def configurations() -> dict[str, Callable[[bytes, str], str | None]]:
 
     def bare(**changes) -> Callable[[bytes, str], str | None]:
         """extract_article's trafilatura call with some settings changed; returns its text."""
-        options = {"with_metadata": False, "include_comments": False, "config": TRAFILATURA_CONFIG} | changes
+        options = {
+            "with_metadata": False,
+            "include_comments": False,
+            "favor_precision": True,
+            "config": TRAFILATURA_CONFIG,
+        } | changes
 
         def run(page: bytes, url: str) -> str | None:
             document = trafilatura.bare_extraction(page, url=url, **options)
@@ -102,6 +112,8 @@ def configurations() -> dict[str, Callable[[bytes, str], str | None]]:
     return {
         OURS: ours,
         DECODED: ours_decoded,
+        "ours' trafilatura alone (favor_precision, no second opinion)": bare(),
+        "ours' readability-lxml alone": lambda page, url: readability_text(page, url=url),
         "trafilatura.extract, defaults": extract(),
         "trafilatura, its evaluation settings (no comments, tables, no formatting)": extract(
             include_comments=False, include_tables=True, include_formatting=False
@@ -111,7 +123,8 @@ def configurations() -> dict[str, Callable[[bytes, str], str | None]]:
         "ours with include_comments=True": bare(include_comments=True),
         "ours with all of trafilatura's metadata (with_metadata=True)": bare(with_metadata=True),
         "ours with trafilatura's default config (no MAX_TREE_SIZE)": bare(config=trafilatura.settings.DEFAULT_CONFIG),
-        "ours with favor_recall=True": bare(favor_recall=True),
+        "ours with favor_recall=True instead": bare(favor_precision=False, favor_recall=True),
+        "ours without favor_precision (the extraction before the second opinion)": bare(favor_precision=False),
     }
 
 

@@ -1,4 +1,4 @@
-from news.pipeline.extract import detect_language, extract_article, html_to_text, sanitise
+from news.pipeline.extract import choose_text, detect_language, extract_article, html_to_text, sanitise
 
 PAGE = """<!doctype html><html lang="en"><head><title>Doha talks | Desk</title>
 <link rel="canonical" href="https://news.example/2025/07/07/doha-talks">
@@ -83,3 +83,42 @@ def test_no_byline_search_when_the_author_is_known():
     )
     assert extract_article(byline, url="https://news.example/a").author == "Jane Roe"
     assert extract_article(byline, url="https://news.example/a", want_author=False).author == ""
+
+
+# An article whose body sits in a container classed like a comment thread: trafilatura (comments off) keeps the
+# first paragraph only; readability-lxml reads the whole body.
+BODY_AS_COMMENTS = """<html lang="en"><head><title>Talks</title></head><body><main><h1>Talks go on</h1>
+<p>The talks went on for a second day in the capital.</p>
+<div class="comments" id="story-body">
+<p>The mediators met the two delegations separately on Tuesday morning in the capital.</p>
+<p>A draft text circulated among diplomats proposes a phased release of detainees over six weeks.</p>
+<p>Aid convoys would enter through two crossings under the draft, with inspections at each.</p>
+</div></main><footer><p>Copyright Desk.</p></footer></body></html>"""
+
+
+def test_the_fuller_extractor_is_chosen_when_trafilaturas_text_is_truncated():
+    result = extract_article(BODY_AS_COMMENTS, url="https://news.example/talks")
+    assert result.extractor == "readability"
+    assert "phased release of detainees" in result.text and "two crossings" in result.text
+    assert "Copyright Desk" not in result.text
+    assert "<p>Aid convoys would enter" in result.content_html
+
+
+def test_trafilatura_is_kept_when_its_text_is_whole():
+    result = extract_article(PAGE, url="https://news.example/2025/07/07/doha-talks")
+    assert result.extractor == "trafilatura"
+
+
+def test_the_second_opinion_is_asked_only_when_the_text_looks_truncated():
+    asked = []
+
+    def second_opinion():
+        asked.append(True)
+        return "a much longer text " * 20
+
+    whole = "x" * 600
+    assert choose_text(whole, page_chars=1000, second_opinion=second_opinion) == (whole, "trafilatura")
+    assert not asked
+    assert choose_text("short", page_chars=1000, second_opinion=second_opinion)[1] == "readability"
+    # Truncated, but the other extractor finds no more: trafilatura's text stands.
+    assert choose_text("y" * 300, page_chars=1000, second_opinion=lambda: "z" * 400) == ("y" * 300, "trafilatura")
