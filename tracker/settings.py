@@ -212,6 +212,11 @@ INGEST_PROCESS_BATCH = env.int("INGEST_PROCESS_BATCH", default=20)  # articles p
 # the batch's transaction. Review scores the articles against the record (suggestions, relevance) here, so
 # news never imports review.
 INGEST_BATCH_HOOKS = ["review.services.suggestions_for_batch"]
+# The languages an article may be detected in (ISO 639-1; lingua's detector, news/pipeline/language.py): the
+# languages of the sources. A page declaring another language keeps it when its text is in that language's
+# script. Low-accuracy mode: faster on short texts, and less accurate (bench.ingest.language_report).
+INGEST_LANGUAGES = env.list("INGEST_LANGUAGES", default=["en", "ar", "he", "fr", "ru"])
+INGEST_LANGUAGE_LOW_ACCURACY = env.bool("INGEST_LANGUAGE_LOW_ACCURACY", default=False)
 INGEST_MAX_URL_LENGTH = env.int("INGEST_MAX_URL_LENGTH", default=2000)
 INGEST_HOST_MIN_GAP = env.float("INGEST_HOST_MIN_GAP", default=2.0)
 # A host busy for at most this many seconds is waited for rather than retried later.

@@ -1,4 +1,4 @@
-from news.pipeline.extract import choose_text, detect_language, extract_article, html_to_text, sanitise
+from news.pipeline.extract import choose_text, extract_article, html_to_text, sanitise
 
 PAGE = """<!doctype html><html lang="en"><head><title>Doha talks | Desk</title>
 <link rel="canonical" href="https://news.example/2025/07/07/doha-talks">
@@ -53,10 +53,7 @@ def test_sanitise_removes_scripts_handlers_and_unsafe_links():
     assert 'href="https://ok.test"' in clean
 
 
-def test_language_detection():
-    assert detect_language("مفاوضات الدوحة غير المباشرة بين إسرائيل وحماس بوساطة قطرية ومصرية") == "ar"
-    assert detect_language("Les négociations indirectes se poursuivent à Doha avec les médiateurs") == "fr"
-    assert detect_language("short") == ""
+def test_plain_text_of_a_fragment():
     assert html_to_text("<p>One</p><p>Two &amp; three</p>") == "One\nTwo & three"
 
 
