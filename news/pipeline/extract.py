@@ -1,6 +1,7 @@
 """Main text and metadata from an article page (trafilatura, readability-lxml where trafilatura falls short),
 sanitised HTML (nh3), and the language."""
 
+import copy
 import html as html_module
 import logging
 from collections.abc import Callable, Sequence
@@ -67,13 +68,17 @@ def html_to_text(markup: str) -> str:
     return "\n".join(line.strip() for line in html_module.unescape(stripped).splitlines() if line.strip())
 
 
-# The second opinion. trafilatura with favor_precision keeps the least boilerplate, and now and then cuts an
-# article short (a page of short paragraphs, an article split by a widget). When its text holds less than
-# TRUNCATED_SHARE of the text in the page's <p> elements, readability-lxml reads the page too, and its text
-# wins when it is at least FULLER times as long. On trafilatura's 195 annotated pages readability runs on 22
-# and wins on a handful; bench/ingest/extraction_quality.py shows each extractor alone and the choice.
-TRUNCATED_SHARE = 0.5
+# The main text, in up to three steps (bench/ingest/extraction_quality.py shows each alone and together, on
+# trafilatura's 195 annotated pages). trafilatura with favor_precision keeps the least boilerplate, but now and
+# then drops real paragraphs (a lead set apart, paragraphs with many links) or most of an article (a body in a
+# container it takes for comments). When its text holds less than SHORT_SHARE of the text in the page's <p>
+# elements, a second, broad pass (no favor_precision, fast) gives back its paragraphs of KEPT_PARAGRAPH
+# characters or more (boilerplate lines are short); if the text is still short, readability-lxml reads the page,
+# and its text wins when it is at least FULLER times as long. Of the 195 pages, ~20 take the second step and
+# fewer the third, so the cost stays near one trafilatura pass.
+SHORT_SHARE = 0.5
 FULLER = 2.0
+KEPT_PARAGRAPH = 100
 _BLOCKS = ("p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "tr", "br", "section")
 
 
@@ -82,8 +87,8 @@ def paragraph_chars(tree: HtmlElement) -> int:
     return sum(len(" ".join(paragraph.text_content().split())) for paragraph in tree.iter("p"))
 
 
-def readability_text(page: bytes | str, *, url: str) -> str:
-    """The main text as readability-lxml finds it, one line a block."""
+def readability_text(page: bytes | str | HtmlElement, *, url: str) -> str:
+    """The main text as readability-lxml finds it, one line a block. A parsed page is changed (cleaned)."""
     summary = Document(page, url=url).summary(html_partial=True)
     if not summary.strip():
         return ""
@@ -93,37 +98,63 @@ def readability_text(page: bytes | str, *, url: str) -> str:
     return "\n".join(" ".join(line.split()) for line in tree.text_content().splitlines() if line.strip())
 
 
-def choose_text(precise: str, *, page_chars: int, second_opinion: Callable[[], str]) -> tuple[str, str]:
-    """trafilatura's text, or the second opinion's when trafilatura's holds under TRUNCATED_SHARE of the page's
-    paragraph text (`page_chars`) and the other is at least FULLER times as long; with the extractor's name.
-    The second opinion is asked only then."""
-    if len(" ".join(precise.split())) < TRUNCATED_SHARE * page_chars:
-        fuller = second_opinion()
-        if fuller and len(fuller) >= FULLER * len(precise):
-            return fuller, "readability"
-    return precise, "trafilatura" if precise else ""
+def restore_paragraphs(precise: str, broad: str) -> str:
+    """trafilatura's precise text with the long paragraphs (KEPT_PARAGRAPH characters or more) that only its
+    broad pass found put back, in the broad pass's order: boilerplate lines are short, and favor_precision
+    now and then drops an article's lead or a paragraph full of links."""
+    kept = {" ".join(line.split()) for line in precise.splitlines() if line.strip()}
+    if not kept:
+        return broad
+    merged = [line for line in broad.splitlines() if " ".join(line.split()) in kept or len(line) >= KEPT_PARAGRAPH]
+    present = {" ".join(line.split()) for line in merged}
+    merged += [line for line in precise.splitlines() if line.strip() and " ".join(line.split()) not in present]
+    return "\n".join(line for line in merged if line.strip())
 
 
-def main_text(page: bytes | str, tree: HtmlElement, *, url: str) -> tuple[str, str]:
-    """The page's main text and the extractor that gave it (`choose_text`)."""
+def _trafilatura_text(tree: HtmlElement, *, url: str, **options) -> str:
     document = trafilatura.bare_extraction(
-        tree,
-        url=url,
-        with_metadata=False,
-        include_comments=False,
-        favor_precision=True,
-        config=TRAFILATURA_CONFIG,
+        tree, url=url, with_metadata=False, include_comments=False, config=TRAFILATURA_CONFIG, **options
     )
-    precise = (getattr(document, "text", None) or "").strip() if document else ""
+    return (getattr(document, "text", None) or "").strip() if document else ""
+
+
+def looks_short(text: str, page_chars: int) -> bool:
+    return len(" ".join(text.split())) < SHORT_SHARE * page_chars
+
+
+def choose_text(
+    precise: str, *, page_chars: int, broad: Callable[[], str], second_opinion: Callable[[], str]
+) -> tuple[str, str]:
+    """The main text and the extractor that gave it. trafilatura's precise text, when it holds SHORT_SHARE or more
+    of the page's paragraph text (`page_chars`); otherwise with the long paragraphs of its broad pass restored,
+    and, if that is still short, the second opinion's text when it is at least FULLER times as long. The broad
+    pass and the second opinion are asked only when needed."""
+    if not looks_short(precise, page_chars):
+        return precise, "trafilatura"
+    text = restore_paragraphs(precise, broad())
+    if looks_short(text, page_chars):
+        fuller = second_opinion()
+        if fuller and len(fuller) >= FULLER * len(text):
+            return fuller, "readability"
+    return text, "trafilatura" if text else ""
+
+
+def main_text(tree: HtmlElement, *, url: str) -> tuple[str, str]:
+    """The page's main text and the extractor that gave it (`choose_text`)."""
 
     def second_opinion() -> str:
         try:
-            return readability_text(page, url=url)
+            return readability_text(copy.deepcopy(tree), url=url)  # a copy: the metadata is read from the tree
         except Exception:  # readability gives up on some pages; trafilatura's text stands
             logger.info("readability failed", extra={"url": url}, exc_info=True)
             return ""
 
-    return choose_text(precise, page_chars=paragraph_chars(tree), second_opinion=second_opinion)
+    return choose_text(
+        _trafilatura_text(tree, url=url, favor_precision=True),
+        page_chars=paragraph_chars(tree),
+        broad=lambda: _trafilatura_text(tree, url=url, fast=True),
+        second_opinion=second_opinion,
+    )
 
 
 def page_metadata(page: bytes | str | HtmlElement, *, url: str, want_author: bool = True) -> tuple[str, str]:
@@ -166,7 +197,7 @@ def extract_article(
             tree = trafilatura.load_html(page)
             if tree is not None:
                 page_declares = language.page_language(tree)
-                text, extractor = main_text(page, tree, url=url)
+                text, extractor = main_text(tree, url=url)
             if text:  # a page without an article (a consent wall, a soft 404) says nothing about it either
                 author, canonical = page_metadata(tree, url=url, want_author=want_author)
         except Exception:  # a hostile page must never stop the pipeline

@@ -1,4 +1,4 @@
-from news.pipeline.extract import choose_text, extract_article, html_to_text, sanitise
+from news.pipeline.extract import choose_text, extract_article, html_to_text, restore_paragraphs, sanitise
 
 PAGE = """<!doctype html><html lang="en"><head><title>Doha talks | Desk</title>
 <link rel="canonical" href="https://news.example/2025/07/07/doha-talks">
@@ -106,16 +106,39 @@ def test_trafilatura_is_kept_when_its_text_is_whole():
     assert result.extractor == "trafilatura"
 
 
-def test_the_second_opinion_is_asked_only_when_the_text_looks_truncated():
+def test_the_broad_pass_and_the_second_opinion_are_asked_only_when_the_text_looks_short():
     asked = []
 
-    def second_opinion():
-        asked.append(True)
-        return "a much longer text " * 20
+    def ask(name, text):
+        def answer():
+            asked.append(name)
+            return text
+
+        return answer
 
     whole = "x" * 600
-    assert choose_text(whole, page_chars=1000, second_opinion=second_opinion) == (whole, "trafilatura")
-    assert not asked
-    assert choose_text("short", page_chars=1000, second_opinion=second_opinion)[1] == "readability"
-    # Truncated, but the other extractor finds no more: trafilatura's text stands.
-    assert choose_text("y" * 300, page_chars=1000, second_opinion=lambda: "z" * 400) == ("y" * 300, "trafilatura")
+    result = choose_text(whole, page_chars=1000, broad=ask("broad", ""), second_opinion=ask("second", ""))
+    assert result == (whole, "trafilatura") and asked == []
+    # Short: the broad pass's long paragraphs come back, and with them the text is whole.
+    lead = "A lead paragraph set apart from the body, long enough to be one of the article's own paragraphs "
+    lead += "rather than a menu item."
+    body = "b" * 400
+    result = choose_text(
+        body, page_chars=1000, broad=ask("broad", f"Menu\n{lead}\n{body}"), second_opinion=ask("second", "")
+    )
+    assert result == (f"{lead}\n{body}", "trafilatura") and asked == ["broad"]
+    # Still short: readability's text, when at least twice as long.
+    asked.clear()
+    result = choose_text("short", page_chars=1000, broad=ask("broad", "Menu"), second_opinion=ask("second", "r" * 800))
+    assert result == ("r" * 800, "readability") and asked == ["broad", "second"]
+    # Still short, but readability finds no more: trafilatura's text stands.
+    result = choose_text("y" * 300, page_chars=1000, broad=ask("broad", ""), second_opinion=ask("second", "z" * 400))
+    assert result == ("y" * 300, "trafilatura")
+
+
+def test_restore_paragraphs_puts_back_only_long_ones_in_the_broad_order():
+    lead = "L" * 120
+    assert restore_paragraphs("Body one.\nBody two.", f"Share\n{lead}\nBody one.\nRelated\nBody two.") == (
+        f"{lead}\nBody one.\nBody two."
+    )
+    assert restore_paragraphs("", "Only the broad pass found this.") == "Only the broad pass found this."
