@@ -214,7 +214,7 @@ def extract_article(
         author=author.strip(),  # fitted to its column (with an ellipsis) when stored
         canonical_url=canonical,
         content_html=content_html,
-        language=language.decide_configured(text, [page_declares, *declared_languages]).language,
+        language=language.decide(text, [page_declares, *declared_languages]).language,
         method=method,
         extractor=extractor if method == "page" else "",
     )

@@ -107,11 +107,6 @@ def configured_languages() -> tuple[str, ...]:
     return tuple(sorted({primary_language(code) for code in settings.INGEST_LANGUAGES} - {""}))
 
 
-def decide_configured(text: str, declared: Iterable[str] = ()) -> Decision:
-    """`decide` with the settings' languages and accuracy mode."""
-    return decide(text, declared, low_accuracy=settings.INGEST_LANGUAGE_LOW_ACCURACY)
-
-
 def body_sample(text: str, limit: int = SAMPLE_CHARS) -> str:
     """The main text's body, up to `limit` characters: its three longest paragraphs, a share of each, whatever
     comes first. A text of short lines only (verse, a list, lyrics) is read in order."""
@@ -134,7 +129,7 @@ def decide(
     declared: Iterable[str] = (),
     *,
     languages: Sequence[str] | None = None,
-    low_accuracy: bool = False,
+    low_accuracy: bool | None = None,
 ) -> Decision:
     """The language of `text` (an extracted main text), given what the page, its server and its feed declare
     (ISO codes or language tags, most specific first; empty ones are skipped).
@@ -142,8 +137,10 @@ def decide(
     A declaration in the configured set is taken when the detector agrees (AGREES); one outside the set, which
     the detector cannot check, when most of the text is in that language's script. Otherwise the detector's
     answer, or "" when the text is hardly in its script (a page in a language not configured). With too little
-    text, the first declaration."""
+    text, the first declaration. `languages` and `low_accuracy` default to the settings'."""
     languages = tuple(languages) if languages is not None else configured_languages()
+    if low_accuracy is None:
+        low_accuracy = settings.INGEST_LANGUAGE_LOW_ACCURACY
     claims = [code for code in dict.fromkeys(primary_language(value) for value in declared) if code]
     sample = body_sample(text, SAMPLE_CHARS)
     letters = scripts(sample)

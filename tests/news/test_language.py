@@ -4,6 +4,7 @@ import json
 from pathlib import Path
 
 import pytest
+import trafilatura
 from django.core.exceptions import ImproperlyConfigured
 
 from news import services
@@ -130,8 +131,6 @@ def test_header_and_page_declarations():
     assert language.header_language("fr-CA") == "fr"
     assert language.header_language("en, fr") == ""  # several: says nothing of this page
     html = '<html><head><meta http-equiv="Content-Language" content="ru"></head><body></body></html>'
-    import trafilatura
-
     assert language.page_language(trafilatura.load_html(html)) == "ru"
     assert language.page_language(trafilatura.load_html(page(["x"], lang="he-IL"))) == "he"
 
@@ -139,7 +138,7 @@ def test_header_and_page_declarations():
 def test_unknown_configured_languages_are_refused(settings):
     settings.INGEST_LANGUAGES = ["en", "zz"]
     with pytest.raises(ImproperlyConfigured, match="zz"):
-        language.decide_configured(ENGLISH)
+        language.decide(ENGLISH)
 
 
 # Ingestion, end to end: the page from a local HTTP server, through feed_add and articles_process.
