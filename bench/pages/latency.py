@@ -45,7 +45,7 @@ def sample_urls() -> dict[str, list[str]]:
         StickingPoint.objects.annotate(n=Count("positions")).order_by("-n").values_list("slug", flat=True)[:10]
     )
     return {
-        "review queue": ["/review/", "/review/?language=ar", "/review/?q=ceasefire", "/review/?page=5"],
+        "review queue": ["/review/", "/review/?language=ar", "/review/?search=ceasefire", "/review/?page=5"],
         "article view": [f"/review/articles/{pk}/" for pk in articles],
         "dashboard (tracks)": ["/"],
         "track": [f"/tracks/{slug}/" for slug in tracks] + [f"/tracks/{slug}/?as_of=2025-07-08" for slug in tracks],
