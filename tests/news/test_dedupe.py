@@ -103,10 +103,12 @@ def test_recall_and_false_clusters_on_a_synthetic_corpus(corpus):
 
 
 def store_fingerprint(article):
-    """Store the article's content hash, SimHash and band keys as processing's batch write does."""
+    """Store the article's content hash, SimHash, MinHash sketch and band keys as processing's batch write does."""
     fprint = dedupe.fingerprint(article.text)
-    article.content_hash, article.simhash = fprint.text_hash, fprint.simhash
-    Article.objects.filter(pk=article.pk).update(content_hash=article.content_hash, simhash=article.simhash)
+    article.content_hash, article.simhash, article.minhash = fprint.text_hash, fprint.simhash, fprint.sketch
+    Article.objects.filter(pk=article.pk).update(
+        content_hash=article.content_hash, simhash=article.simhash, minhash=article.minhash
+    )
     dedupe.replace_bands([(article, fprint)])
 
 
