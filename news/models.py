@@ -265,8 +265,9 @@ class ArticleBand(models.Model):
 
     class Meta:
         indexes = [
-            # dedupe.candidates(): all articles sharing any (band, key) with the new one.
-            models.Index(fields=["band", "key"], name="news_articleband_key_idx"),
+            # dedupe.candidate_query(): the articles holding each (band, key) of the new one, read from the
+            # index alone (article_id in it), at most HOT_KEY + 1 per key.
+            models.Index(fields=["band", "key", "article"], name="news_articleband_key_idx"),
         ]
         constraints = [models.UniqueConstraint(fields=["article", "band"], name="news_articleband_one_per_band")]
 

@@ -1,6 +1,6 @@
 """Fingerprints of an article's text, and near-duplicate clustering of articles into stories.
 
-Two fingerprints:
+Three fingerprints:
 
 * ``content_hash``: SHA-256 of the normalised text (NFKC, case-folded, punctuation
   dropped, whitespace collapsed). Equal hashes mean the same words in the same
@@ -9,6 +9,8 @@ Two fingerprints:
 * MinHash/LSH band keys (``ArticleBand``): a syndicated copy with small edits
   under another URL shares some band keys with the original, found by an
   indexed ``(band, key)`` lookup whose cost does not depend on the corpus size.
+* The MinHash sketch (``Article.minhash``), read with each candidate, to tell
+  from it alone whether the candidate's text is worth reading.
 
 Shingles are word *2-grams*. Measured with ``bench/ingest/dedupe_bench.py``
 (5,000 synthetic 400-word articles on 30 running stories; Jaccard of a copy
@@ -29,23 +31,35 @@ near 0.92 but ignore word order, so unrelated articles on the same story (the
 same names, the same stock phrases) come within a factor of four. 2-grams keep
 the widest gap: copies at 0.83, unrelated articles at 0.05 at most.
 
-The LSH queries *wide* and the text decides. 128 MinHash values in 32 bands of
-4 rows make an article a candidate with probability 0.99 at Jaccard 0.6, 0.87
-at 0.5, 0.05 at 0.2 and 0.0002 at 0.05; at most MAX_CANDIDATES of them (those
-sharing the most bands) are verified exactly, on the 2-gram sets recomputed
-from their stored text. A near-duplicate is one whose overlap coefficient
-``|A ∩ B| / min(|A|, |B|)`` reaches 0.6: unlike Jaccard it stays near 1 for a
-copy that adds or drops a paragraph. Measured overlap: copies 0.91 (5%
-replaced, never below 0.89), 0.82 (10%, never below 0.80), 0.66 (20%);
-unrelated articles on one story 0.06 on average, 0.11 at most. Result: 100% of
-the 5% and 10% copies found, none of the 5,000 originals in a false cluster.
+The LSH queries *wide* and the text decides. 120 MinHash values in 40 bands of
+3 rows make an article a candidate with probability 0.98 at Jaccard 0.46 (the
+lowest of a copy with 20% of its words replaced), 0.67 at 0.3 and 0.001 at 0.03
+(unrelated articles). Three steps keep the cost per article flat however many
+articles are stored:
+
+* a band key held by more than HOT_KEY other articles is ignored: its three rows
+  are won by ubiquitous word pairs, and such keys multiply with the corpus. On
+  PostgreSQL each key's lookup stops after HOT_KEY + 1 rows.
+* of the rest, the MAX_CANDIDATES sharing the most bands come back with their
+  *sketch* (``Article.minhash``: the signature's values cut to 16 bits), and
+  only those whose sketch agrees at MIN_SKETCH_SIMILARITY of the places (an
+  estimate of Jaccard; unrelated articles agree at ~0.03) have their text read.
+* those are verified exactly, on the 2-gram sets of their stored text.
+
+A near-duplicate is one whose overlap coefficient ``|A ∩ B| / min(|A|, |B|)``
+reaches 0.55: unlike Jaccard it stays near 1 for a copy that adds or drops a
+paragraph. Measured overlap: copies 0.91 (5% replaced, never below 0.89), 0.82
+(10%, never below 0.80), 0.65 (20%, never below 0.62); unrelated articles on one
+story 0.06 on average, 0.12 at most. Result (``dedupe_bench``): all the 5% and
+10% copies found, 0.99 of the 20% ones, none of the originals in a false cluster.
 
 Texts under 50 words get no band keys: their 2-gram sets are too small for
 either the estimate or the verification to be reliable, so they join a story
 only by an identical content hash.
 
-The band keys stored in the database depend on every constant below and on the
-hash seeds: changing any of them means fingerprinting every article again.
+The band keys and sketches stored in the database depend on every constant below
+and on the hash seeds: changing any of them means fingerprinting every article
+again (``manage.py reprocess_articles --only fingerprints``).
 """
 
 import datetime
@@ -72,7 +86,7 @@ MIN_OVERLAP = 0.55
 # won by ubiquitous word pairs): it is ignored, and each key's lookup reads at most HOT_KEY + 1 rows.
 HOT_KEY = 25
 # Candidates whose sketch is read per article: the ones sharing the most bands first, then the newest.
-MAX_CANDIDATES = 100
+MAX_CANDIDATES = 50
 # Share of equal sketch values (an estimate of Jaccard) below which a candidate's text is not read.
 MIN_SKETCH_SIMILARITY = 0.15
 

@@ -15,4 +15,12 @@ class Migration(migrations.Migration):
             name='minhash',
             field=models.BinaryField(help_text="The text's MinHash signature, 16 bits a value (news.pipeline.dedupe).", null=True),
         ),
+        migrations.RemoveIndex(
+            model_name='articleband',
+            name='news_articleband_key_idx',
+        ),
+        migrations.AddIndex(
+            model_name='articleband',
+            index=models.Index(fields=['band', 'key', 'article'], name='news_articleband_key_idx'),
+        ),
     ]
