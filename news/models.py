@@ -112,6 +112,9 @@ class Article(TimeStampedModel):
     )
     content_hash = models.CharField(max_length=64, blank=True, help_text="SHA-256 of the normalised text.")
     simhash = models.BigIntegerField(null=True, blank=True, help_text="64-bit SimHash of the text.")
+    minhash = models.BinaryField(
+        null=True, editable=False, help_text="The text's MinHash signature, 16 bits a value (news.pipeline.dedupe)."
+    )
     revision = models.PositiveIntegerField(default=1, help_text="Bumped when the source changes the article's content.")
     story = models.ForeignKey(
         "self",
@@ -140,7 +143,7 @@ class Article(TimeStampedModel):
     reviewed_at = models.DateTimeField(null=True, blank=True)
     review_note = models.TextField(blank=True, help_text="Why it was rejected, or what it supports.")
     history = HistoricalRecords(
-        excluded_fields=["raw_html", "text", "content_html", "feed_content", "queued_at", "sweeps"]
+        excluded_fields=["raw_html", "text", "content_html", "feed_content", "queued_at", "sweeps", "minhash"]
     )
 
     class Meta:
@@ -262,8 +265,9 @@ class ArticleBand(models.Model):
 
     class Meta:
         indexes = [
-            # dedupe.candidates(): all articles sharing any (band, key) with the new one.
-            models.Index(fields=["band", "key"], name="news_articleband_key_idx"),
+            # dedupe.candidate_query(): the articles holding each (band, key) of the new one, read from the
+            # index alone (article_id in it), at most HOT_KEY + 1 per key.
+            models.Index(fields=["band", "key", "article"], name="news_articleband_key_idx"),
         ]
         constraints = [models.UniqueConstraint(fields=["article", "band"], name="news_articleband_one_per_band")]
 

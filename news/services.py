@@ -610,6 +610,7 @@ _PROCESSED_FIELDS = [
     "review_note",
     "content_hash",
     "simhash",
+    "minhash",
     "story",
     "relevance",
     "processing_state",
@@ -653,6 +654,7 @@ def _write(prepared: list[_Prepared], outcome: BatchOutcome) -> None:
     for item, story in zip(prepared, stories, strict=True):
         article = item.article
         article.content_hash, article.simhash = item.fprint.text_hash, item.fprint.simhash
+        article.minhash = item.fprint.sketch
         article.story = story or article
         article.processing_state, article.processing_error = Article.ProcessingState.PROCESSED, ""
         article.processed_at = article.updated_at = now
@@ -693,6 +695,25 @@ def article_redetect_mentions(*, article: Article, matcher: mentions.AliasMatche
         run_batch_hooks([(article, {mention.actor_id for mention in found})])
         Article.objects.filter(pk=article.pk).update(relevance=article.relevance)
     return len(found)
+
+
+def articles_refingerprint(*, article_ids: list[int]) -> int:
+    """Store these processed articles' MinHash sketches and band keys again from their stored text, as
+    processing stores them, without extracting again: what changing a constant of news.pipeline.dedupe
+    needs (`reprocess_articles --only fingerprints`). Four queries for any number of articles. Rows a
+    worker holds meanwhile are skipped: its processing writes them. Returns how many were written."""
+    with transaction.atomic():
+        articles = list(
+            Article.objects.select_for_update(skip_locked=True)
+            .filter(pk__in=article_ids, processing_state=Article.ProcessingState.PROCESSED)
+            .only("pk", "text")
+        )
+        pairs = [(article, dedupe.fingerprint(article.text)) for article in articles]
+        for article, fprint in pairs:
+            article.minhash = fprint.sketch
+        bulk_update(articles, ["minhash"])
+        dedupe.replace_bands(pairs)
+    return len(articles)
 
 
 def article_mark_failed(*, article_id: int, error: str) -> None:

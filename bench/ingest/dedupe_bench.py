@@ -115,25 +115,41 @@ def render(words: list[str]) -> str:
 
 
 class BandIndex:
-    """In-memory stand-in for ArticleBand: (band, key) -> article ids."""
+    """In-memory stand-in for ArticleBand and Article.minhash, with dedupe's candidate rule: keys held by
+    more than HOT_KEY other articles ignored, the MAX_CANDIDATES sharing the most bands (then the newest),
+    of which those whose sketch is at least MIN_SKETCH_SIMILARITY like the query's."""
 
-    def __init__(self, max_candidates: int) -> None:
+    def __init__(self) -> None:
+        from news.pipeline import dedupe
+
+        self.dedupe = dedupe
         self.rows: dict[tuple[int, int], list[int]] = defaultdict(list)
-        self.max_candidates = max_candidates
+        self.sketches: dict[int, bytes | None] = {}
 
-    def add(self, article_id: int, keys: list[int]) -> None:
+    def add(self, article_id: int, keys: list[int], sketch: bytes | None) -> None:
         for band, key in enumerate(keys):
             self.rows[band, key].append(article_id)
+        self.sketches[article_id] = sketch
 
-    def candidates(self, keys: list[int], exclude: int | None = None) -> list[int]:
-        shared = Counter(
-            article_id
-            for band, key in enumerate(keys)
-            for article_id in self.rows.get((band, key), ())
-            if article_id != exclude
-        )
+    def looked_up(self, keys: list[int], exclude: int | None = None) -> list[int]:
+        """The candidates before their sketches are compared."""
+        shared: Counter[int] = Counter()
+        for band, key in enumerate(keys):
+            holders = [article_id for article_id in self.rows.get((band, key), ()) if article_id != exclude]
+            if len(holders) <= self.dedupe.HOT_KEY:
+                shared.update(holders)
         ranked = sorted(shared.items(), key=lambda item: (-item[1], -item[0]))
-        return [article_id for article_id, _ in ranked[: self.max_candidates]]
+        return [article_id for article_id, _ in ranked[: self.dedupe.MAX_CANDIDATES]]
+
+    def candidates(self, keys: list[int], sketch: bytes | None, exclude: int | None = None) -> list[int]:
+        similarity, minimum = self.dedupe.sketch_similarity, self.dedupe.MIN_SKETCH_SIMILARITY
+        return [
+            article_id
+            for article_id in self.looked_up(keys, exclude)
+            if sketch is None
+            or self.sketches[article_id] is None
+            or similarity(sketch, self.sketches[article_id]) >= minimum
+        ]
 
 
 def optimal_bands(threshold: float, num_perm: int) -> tuple[int, int]:
@@ -175,13 +191,13 @@ def jaccard(first: set[int], second: set[int]) -> float:
 
 
 def setup_models() -> None:
-    """Just the apps the news models need (no database, no admin): the functions measured here are pure."""
-    import django
-    from django.conf import settings
+    """Django with the project's settings (no query is made: the functions measured here are pure)."""
+    import os
 
-    if not settings.configured:
-        apps = ["django.contrib.contenttypes", "django.contrib.auth", "simple_history", "actors", "news"]
-        settings.configure(INSTALLED_APPS=apps)
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tracker.settings")
+    os.environ.setdefault("SECRET_KEY", "dedupe-bench")
     django.setup()
 
 
@@ -230,16 +246,18 @@ def main() -> None:
             f"| {max(unrelated):.3f} |"
         )
 
-    keys, fingerprint_seconds = timed(dedupe.lsh_keys, texts)
-    shingle_sets, _ = timed(dedupe.shingles, texts)
-    index = BandIndex(dedupe.MAX_CANDIDATES)
-    for article_id, article_keys in enumerate(keys):
-        index.add(article_id, article_keys)
+    prints, fingerprint_seconds = timed(dedupe.fingerprint, texts)
+    shingle_sets = [set(fprint.grams) for fprint in prints]
+    index = BandIndex()
+    for article_id, fprint in enumerate(prints):
+        index.add(article_id, fprint.keys, fprint.sketch)
 
-    def matches(text: str, exclude: int | None = None) -> tuple[list[int], list[int]]:
-        candidates = index.candidates(dedupe.lsh_keys(text), exclude)
-        own = dedupe.shingles(text)
-        return candidates, [c for c in candidates if dedupe.is_near_duplicate(own, shingle_sets[c])]
+    def matches(text: str, exclude: int | None = None) -> tuple[list[int], list[int], list[int]]:
+        """The candidates looked up, those whose text is read (sketch similar enough), those verified."""
+        fprint = dedupe.fingerprint(text)
+        looked_up = index.looked_up(fprint.keys, exclude)
+        read = index.candidates(fprint.keys, fprint.sketch, exclude)
+        return looked_up, read, [c for c in read if dedupe.is_near_duplicate(fprint.grams, shingle_sets[c])]
 
     bands, rows = optimal_bands(0.8, 128)
     naive_index: dict[tuple[int, str], set[int]] = defaultdict(set)
@@ -256,35 +274,40 @@ def main() -> None:
     print()
     print(
         f"Recall: copies whose original is found. This module: 2-word shingles, {dedupe.BANDS} bands x "
-        f"{dedupe.ROWS} rows, verified at overlap >= {dedupe.MIN_OVERLAP}. "
+        f"{dedupe.ROWS} rows (keys held by more than {dedupe.HOT_KEY} others ignored), text read when the "
+        f"sketch agrees at >= {dedupe.MIN_SKETCH_SIMILARITY}, verified at overlap >= {dedupe.MIN_OVERLAP}. "
         f"Naive: 3-word shingles, LSH for Jaccard 0.8 ({bands} bands x {rows} rows), no verification."
     )
     print()
-    print("| copies | count | candidate (LSH) | found (verified) | wrong original | naive found |")
-    print("| --- | --- | --- | --- | --- | --- |")
+    print("| copies | count | candidate (LSH) | text read (sketch) | found (verified) | wrong original | naive found |")
+    print("| --- | --- | --- | --- | --- | --- | --- |")
     query_seconds: list[float] = []
     for kind, copies in kinds.items():
-        candidate_hits = verified_hits = wrong = naive_hits = 0
+        candidate_hits = read_hits = verified_hits = wrong = naive_hits = 0
         for source, text in copies:
             start = time.perf_counter()
-            candidates, verified = matches(text)
+            candidates, read, verified = matches(text)
             query_seconds.append(time.perf_counter() - start)
             candidate_hits += source in candidates
+            read_hits += source in read
             verified_hits += source in verified
             wrong += any(match != source for match in verified)
             naive_hits += source in naive_candidates(text)
         n = len(copies)
         print(
-            f"| {kind} | {n} | {candidate_hits / n:.3f} | **{verified_hits / n:.3f}** | {wrong / n:.3f} "
+            f"| {kind} | {n} | {candidate_hits / n:.3f} | {read_hits / n:.3f} | **{verified_hits / n:.3f}** "
+            f"| {wrong / n:.3f} "
             f"| {naive_hits / n:.3f} |"
         )
 
     candidate_pairs: set[tuple[int, int]] = set()
+    read_pairs: set[tuple[int, int]] = set()
     false_pairs: set[tuple[int, int]] = set()
     falsely_clustered: set[int] = set()
     for article_id, text in enumerate(texts):
-        candidates, verified = matches(text, exclude=article_id)
+        candidates, read, verified = matches(text, exclude=article_id)
         candidate_pairs.update((min(article_id, c), max(article_id, c)) for c in candidates)
+        read_pairs.update((min(article_id, c), max(article_id, c)) for c in read)
         false_pairs.update((min(article_id, v), max(article_id, v)) for v in verified)
         if verified:
             falsely_clustered.update([article_id, *verified])
@@ -298,7 +321,10 @@ def main() -> None:
     print("| measure | value |")
     print("| --- | --- |")
     print(f"| unrelated pairs that became LSH candidates | {len(candidate_pairs)} |")
+    print(f"| ... of which the sketches agree (texts read) | {len(read_pairs)} |")
     print(f"| ... of which verified (false clusters) | {len(false_pairs)} |")
+    hot = sum(len(holders) > dedupe.HOT_KEY + 1 for holders in index.rows.values())
+    print(f"| band keys held by more than {dedupe.HOT_KEY + 1} articles (ignored) | {hot} of {len(index.rows)} |")
     rate = len(falsely_clustered) / arguments.articles
     print(f"| originals put in a false cluster | {len(falsely_clustered)} of {arguments.articles} ({rate:.2%}) |")
     sampled_false = sum(o >= dedupe.MIN_OVERLAP for o in sampled_overlaps + same_topic_overlaps)
@@ -306,7 +332,7 @@ def main() -> None:
     same_topic_mean, same_topic_max = statistics.mean(same_topic_overlaps), max(same_topic_overlaps)
     print(f"| overlap of unrelated pairs, same topic: mean / max | {same_topic_mean:.3f} / {same_topic_max:.3f} |")
     copy_overlaps = {
-        kind: [dedupe.overlap(shingle_sets[s], dedupe.shingles(c)) for s, c in copies[:300]]
+        kind: [dedupe.overlap(shingle_sets[s], dedupe.fingerprint(c).grams) for s, c in copies[:300]]
         for kind, copies in kinds.items()
     }
     for kind, values in copy_overlaps.items():
@@ -315,7 +341,7 @@ def main() -> None:
     print("| time per article (median / 95th percentile) | ms |")
     print("| --- | --- |")
     for label, seconds in [
-        ("fingerprint (normalise, shingles, MinHash, band keys)", fingerprint_seconds),
+        ("fingerprint (normalise, shingles, MinHash, band keys, sketch)", fingerprint_seconds),
         ("query in memory (fingerprint, candidates, verification)", query_seconds),
     ]:
         p95 = statistics.quantiles(seconds, n=20)[-1]

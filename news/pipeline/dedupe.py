@@ -1,6 +1,6 @@
 """Fingerprints of an article's text, and near-duplicate clustering of articles into stories.
 
-Two fingerprints:
+Three fingerprints:
 
 * ``content_hash``: SHA-256 of the normalised text (NFKC, case-folded, punctuation
   dropped, whitespace collapsed). Equal hashes mean the same words in the same
@@ -9,6 +9,8 @@ Two fingerprints:
 * MinHash/LSH band keys (``ArticleBand``): a syndicated copy with small edits
   under another URL shares some band keys with the original, found by an
   indexed ``(band, key)`` lookup whose cost does not depend on the corpus size.
+* The MinHash sketch (``Article.minhash``), read with each candidate, to tell
+  from it alone whether the candidate's text is worth reading.
 
 Shingles are word *2-grams*. Measured with ``bench/ingest/dedupe_bench.py``
 (5,000 synthetic 400-word articles on 30 running stories; Jaccard of a copy
@@ -29,23 +31,36 @@ near 0.92 but ignore word order, so unrelated articles on the same story (the
 same names, the same stock phrases) come within a factor of four. 2-grams keep
 the widest gap: copies at 0.83, unrelated articles at 0.05 at most.
 
-The LSH queries *wide* and the text decides. 128 MinHash values in 32 bands of
-4 rows make an article a candidate with probability 0.99 at Jaccard 0.6, 0.87
-at 0.5, 0.05 at 0.2 and 0.0002 at 0.05; at most MAX_CANDIDATES of them (those
-sharing the most bands) are verified exactly, on the 2-gram sets recomputed
-from their stored text. A near-duplicate is one whose overlap coefficient
-``|A ∩ B| / min(|A|, |B|)`` reaches 0.6: unlike Jaccard it stays near 1 for a
-copy that adds or drops a paragraph. Measured overlap: copies 0.91 (5%
-replaced, never below 0.89), 0.82 (10%, never below 0.80), 0.66 (20%);
-unrelated articles on one story 0.06 on average, 0.11 at most. Result: 100% of
-the 5% and 10% copies found, none of the 5,000 originals in a false cluster.
+The LSH queries *wide* and the text decides. 120 MinHash values in 40 bands of
+3 rows make an article a candidate with probability 0.98 at Jaccard 0.46 (the
+lowest of a copy with 20% of its words replaced), 0.67 at 0.3 and 0.001 at 0.03
+(unrelated articles). Three steps keep the cost per article flat however many
+articles are stored:
+
+* a band key held by more than HOT_KEY other articles is ignored: its three rows
+  are won by ubiquitous word pairs, and such keys multiply with the corpus. On
+  PostgreSQL each key's lookup stops after HOT_KEY + 1 rows.
+* of the rest, the MAX_CANDIDATES sharing the most bands come back with their
+  *sketch* (``Article.minhash``: the signature's values cut to 16 bits), and
+  only those whose sketch agrees at MIN_SKETCH_SIMILARITY of the places (an
+  estimate of Jaccard; unrelated articles agree at ~0.03) have their text read.
+* those are verified exactly, on the 2-gram sets of their stored text.
+
+A near-duplicate is one whose overlap coefficient ``|A ∩ B| / min(|A|, |B|)``
+reaches 0.55: unlike Jaccard it stays near 1 for a copy that adds or drops a
+paragraph. Measured overlap: copies 0.91 (5% replaced, never below 0.89), 0.82
+(10%, never below 0.80), 0.66 (20%, never below 0.63); unrelated articles on one
+story 0.06 on average, 0.11 at most. Result (``dedupe_bench``): all the 5% and
+10% copies found, 0.996 of the 20% ones, none of the 5,000 originals in a false
+cluster (1,584 unrelated pairs were LSH candidates; no sketch let one be read).
 
 Texts under 50 words get no band keys: their 2-gram sets are too small for
 either the estimate or the verification to be reliable, so they join a story
 only by an identical content hash.
 
-The band keys stored in the database depend on every constant below and on the
-hash seeds: changing any of them means fingerprinting every article again.
+The band keys and sketches stored in the database depend on every constant below
+and on the hash seeds: changing any of them means fingerprinting every article
+again (``manage.py reprocess_articles --only fingerprints``).
 """
 
 import datetime
@@ -64,12 +79,17 @@ from tracker.bulk import array_param, bulk_insert
 
 SHINGLE_WORDS = 2
 MIN_WORDS = 50
-BANDS = 32
-ROWS = 4
+BANDS = 40
+ROWS = 3
 NUM_PERM = BANDS * ROWS
-MIN_OVERLAP = 0.6
-# Candidates verified per article: the ones sharing the most bands first.
+MIN_OVERLAP = 0.55
+# A band key held by more stored articles than this says nothing about near-duplicates (its rows are
+# won by ubiquitous word pairs): it is ignored, and each key's lookup reads at most HOT_KEY + 1 rows.
+HOT_KEY = 25
+# Candidates whose sketch is read per article: the ones sharing the most bands first, then the newest.
 MAX_CANDIDATES = 50
+# Share of equal sketch values (an estimate of Jaccard) below which a candidate's text is not read.
+MIN_SKETCH_SIMILARITY = 0.15
 
 _NOT_WORD = re.compile(r"[^\w\s]|_")
 _UINT64 = np.uint64
@@ -177,14 +197,28 @@ def band_keys(sig: np.ndarray) -> list[int]:
     ]
 
 
-def _lsh_keys(words: list[str], shingle_set: set[int] | np.ndarray) -> list[int]:
-    return band_keys(signature(shingle_set)) if len(words) >= MIN_WORDS else []
+def sketch(sig: np.ndarray) -> bytes:
+    """The signature's values cut to their low 16 bits (b-bit MinHash), stored on the article: two
+    sketches agree at a place with probability J + (1 - J) / 65536, J the texts' shingle Jaccard."""
+    return sig.astype("<u2").tobytes()
+
+
+def sketch_similarity(first: bytes, second: bytes) -> float:
+    """The share of places where two sketches agree: an estimate of the texts' shingle Jaccard."""
+    return float(np.mean(np.frombuffer(first, dtype="<u2") == np.frombuffer(second, dtype="<u2")))
+
+
+def _lsh(words: list[str], shingle_set: set[int] | np.ndarray) -> tuple[list[int], bytes | None]:
+    if len(words) < MIN_WORDS:
+        return [], None
+    sig = signature(shingle_set)
+    return band_keys(sig), sketch(sig)
 
 
 def lsh_keys(text: str) -> list[int]:
     """The text's band keys, or none for a text too short to cluster by similarity."""
     words = normalise_text(text).split()
-    return _lsh_keys(words, _shingles(words))
+    return _lsh(words, _shingles(words))[0]
 
 
 def simhash(shingle_set: set[int] | np.ndarray) -> int:
@@ -220,79 +254,99 @@ class Fingerprint:
     text_hash: str
     simhash: int | None
     keys: list[int]
+    sketch: bytes | None  # stored as Article.minhash; None with no keys
 
 
 def fingerprint(text: str) -> Fingerprint:
     words = normalise_text(text).split()
     grams = _grams(words)
     hashes = _hash_array(grams)
+    keys, minhash = _lsh(words, hashes)
     return Fingerprint(
         words=words,
         grams=grams,
         shingles=hashes,
         text_hash=_words_hash(words),
         simhash=simhash(hashes) if len(hashes) else None,
-        keys=_lsh_keys(words, hashes),
+        keys=keys,
+        sketch=minhash,
     )
 
 
 def replace_bands(items: list[tuple[Article, Fingerprint]]) -> None:
-    """Swap the stored band keys of these articles for their fingerprints' (two queries for any number)."""
+    """Swap the stored band keys of these articles for their fingerprints' (two queries for any number).
+    Their sketches (Article.minhash) are written by the caller, with the article's other columns."""
     ArticleBand.objects.filter(article_id__in=[article.pk for article, _ in items]).delete()
     rows = [(article.pk, band, key) for article, fprint in items for band, key in enumerate(fprint.keys)]
     bulk_insert(ArticleBand, ["article", "band", "key"], rows)
 
 
 def _candidate_ids(items: list[tuple[Article, Fingerprint]]) -> list[list[int]]:
-    """Per item, the other stored articles sharing a band key with it: the most bands shared first (then the
-    most recent), at most MAX_CANDIDATES. One query for the whole batch; none without keys."""
+    """Per item, the other stored articles worth reading: those sharing a band key that is not hot (held
+    by at most HOT_KEY others), the most bands shared first (then the most recent), at most MAX_CANDIDATES,
+    and of those the ones whose sketch is at least MIN_SKETCH_SIMILARITY like the item's (or that have no
+    sketch). One query for the whole batch; none without keys."""
     if not any(fprint.keys for _, fprint in items):
         return [[] for _ in items]
     connection = connections[router.db_for_read(ArticleBand)]
     with connection.cursor() as cursor:
         cursor.execute(*candidate_query(items, connection.vendor))
         found: list[list[int]] = [[] for _ in items]
-        for index, article_id in cursor.fetchall():
-            found[index].append(article_id)
+        for index, article_id, minhash in cursor.fetchall():
+            own = items[index][1].sketch
+            if minhash is None or own is None or sketch_similarity(own, bytes(minhash)) >= MIN_SKETCH_SIMILARITY:
+                found[index].append(article_id)
         return found
 
 
 def candidate_query(items: list[tuple[Article, Fingerprint]], vendor: str = "postgresql") -> tuple[str, list]:
     """The SQL and parameters of `_candidate_ids` (for EXPLAIN in bench/ingest/corpus_scaling.py).
 
-    One join of the band index (news_articleband_key_idx) with every item's keys (item, band, key,
-    the item's own id), ranked per item with a window function: the same condition as 32 ORed
-    (band, key) terms per article, without building and compiling them through the ORM. On
-    PostgreSQL the keys go as four arrays (`unnest`), one parameter each: a batch's 640 keys as a
-    VALUES list were 2,560 parameters, whose adaptation and parsing took ~9 ms of the 13 a batch's
-    lookup cost. Elsewhere (SQLite) as a VALUES list.
+    Every item's keys (item, band, key, the item's own id) looked up in the band index
+    (news_articleband_key_idx); a key held by more than HOT_KEY other articles is dropped; the rest
+    are counted per item and article and ranked with a window function, and the sketches of the
+    first MAX_CANDIDATES read with them. On PostgreSQL the keys go as four arrays (`unnest`), one
+    parameter each (as a VALUES list, a batch's keys were thousands of parameters to adapt and
+    parse), and each key's lookup is a LATERAL subquery that stops after HOT_KEY + 1 rows, so a hot
+    key costs as much at 200k stored articles as at 1k. Elsewhere (SQLite) the keys are a VALUES
+    list and each key's holders are counted with a window function (the same result, uncapped cost).
     """
     rows = [
         (index, band, key, article.pk or 0)
         for index, (article, fprint) in enumerate(items)
         for band, key in enumerate(fprint.keys)
     ]
+    bands = ArticleBand._meta.db_table
     if vendor == "postgresql":
-        keys = "unnest(%s::integer[], %s::integer[], %s::bigint[], %s::bigint[]) AS k(item, band_no, band_key, own)"
-        params = [array_param(column) for column in zip(*rows, strict=True)]
+        hits = (
+            "SELECT k.item AS item, k.band_no AS band_no, b.article_id AS article_id"  # noqa: S608 (a table name)
+            " FROM unnest(%s::integer[], %s::integer[], %s::bigint[], %s::bigint[]) AS k(item, band_no, band_key, own)"
+            f" CROSS JOIN LATERAL (SELECT article_id FROM {bands}"
+            "  WHERE band = k.band_no AND key = k.band_key AND article_id <> k.own LIMIT %s) b"
+        )
+        params = [*(array_param(column) for column in zip(*rows, strict=True)), HOT_KEY + 1]
     else:  # SQLite names a VALUES list's columns column1, column2, ... and takes no column aliases after AS k
         values = ", ".join(["(%s, %s, %s, %s)"] * len(rows))
-        keys = (
-            "(SELECT column1 AS item, column2 AS band_no, column3 AS band_key, column4 AS own"  # noqa: S608 (placeholders)
-            f" FROM (VALUES {values})) AS k"
+        hits = (
+            "SELECT k.item AS item, k.band_no AS band_no, b.article_id AS article_id"  # noqa: S608 (placeholders)
+            f" FROM {bands} b JOIN (SELECT column1 AS item, column2 AS band_no, column3 AS band_key,"
+            f"  column4 AS own FROM (VALUES {values})) AS k"
+            " ON b.band = k.band_no AND b.key = k.band_key WHERE b.article_id <> k.own"
         )
         params = [value for row in rows for value in row]
+    articles = Article._meta.db_table
     sql = (
-        "SELECT item, article_id FROM ("  # noqa: S608 (a table name and placeholders)
-        " SELECT k.item AS item, b.article_id AS article_id,"
-        "  ROW_NUMBER() OVER (PARTITION BY k.item ORDER BY count(*) DESC, b.article_id DESC) AS place"
-        f" FROM {ArticleBand._meta.db_table} b"
-        f" JOIN {keys} ON b.band = k.band_no AND b.key = k.band_key"
-        " WHERE b.article_id <> k.own"
-        " GROUP BY k.item, b.article_id"
-        ") ranked WHERE place <= %s ORDER BY item, place"
+        "SELECT ranked.item, ranked.article_id, a.minhash FROM ("  # noqa: S608 (table names and placeholders)
+        " SELECT item, article_id,"
+        "  ROW_NUMBER() OVER (PARTITION BY item ORDER BY count(*) DESC, article_id DESC) AS place"
+        " FROM (SELECT item, article_id, count(*) OVER (PARTITION BY item, band_no) AS holders"
+        f"  FROM ({hits}) hits) counted"
+        " WHERE holders <= %s"
+        " GROUP BY item, article_id"
+        f") ranked JOIN {articles} a ON a.id = ranked.article_id"
+        " WHERE ranked.place <= %s ORDER BY ranked.item, ranked.place"
     )
-    return sql, [*params, MAX_CANDIDATES]
+    return sql, [*params, HOT_KEY, MAX_CANDIDATES]
 
 
 @dataclass(frozen=True)

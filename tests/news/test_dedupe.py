@@ -57,7 +57,9 @@ def test_band_keys_are_stable_signed_64_bit_integers():
     assert len(keys) == dedupe.BANDS
     assert all(-(2**63) <= key < 2**63 for key in keys)
     # Pinned: the keys are stored, so a new release of NumPy or Python must not change them.
-    assert keys[:2] == [-1145696555267202377, -2558477149956566933]
+    assert keys[:2] == [2678316954159828137, 4443015842101947376]
+    assert dedupe.fingerprint(text).sketch[:8].hex() == "26658e4b9df1755a"
+    assert len(dedupe.fingerprint(text).sketch) == 2 * dedupe.NUM_PERM
     assert sorted(dedupe.shingles("Truce talks resume")) == [949922120405486196, 16933713214638938346]
 
 
@@ -72,16 +74,17 @@ def test_recall_and_false_clusters_on_a_synthetic_corpus(corpus):
     originals = [corpus.article_words(topic=i % TOPICS) for i in range(200)]
     texts = [render(words) for words in originals]
     shingle_sets = [dedupe.shingles(text) for text in texts]
-    index = BandIndex(dedupe.MAX_CANDIDATES)
+    index = BandIndex()
     for article_id, text in enumerate(texts):
-        index.add(article_id, dedupe.lsh_keys(text))
+        fprint = dedupe.fingerprint(text)
+        index.add(article_id, fprint.keys, fprint.sketch)
 
     def verified(text, exclude=None):
-        own = dedupe.shingles(text)
+        own = dedupe.fingerprint(text)
         return {
             c
-            for c in index.candidates(dedupe.lsh_keys(text), exclude)
-            if dedupe.is_near_duplicate(own, shingle_sets[c])
+            for c in index.candidates(own.keys, own.sketch, exclude)
+            if dedupe.is_near_duplicate(set(map(int, own.shingles)), shingle_sets[c])
         }
 
     found = 0
@@ -100,10 +103,12 @@ def test_recall_and_false_clusters_on_a_synthetic_corpus(corpus):
 
 
 def store_fingerprint(article):
-    """Store the article's content hash, SimHash and band keys as processing's batch write does."""
+    """Store the article's content hash, SimHash, MinHash sketch and band keys as processing's batch write does."""
     fprint = dedupe.fingerprint(article.text)
-    article.content_hash, article.simhash = fprint.text_hash, fprint.simhash
-    Article.objects.filter(pk=article.pk).update(content_hash=article.content_hash, simhash=article.simhash)
+    article.content_hash, article.simhash, article.minhash = fprint.text_hash, fprint.simhash, fprint.sketch
+    Article.objects.filter(pk=article.pk).update(
+        content_hash=article.content_hash, simhash=article.simhash, minhash=article.minhash
+    )
     dedupe.replace_bands([(article, fprint)])
 
 
