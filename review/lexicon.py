@@ -16,6 +16,8 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
+import regex
+
 from news.pipeline.mentions import normalise
 
 
@@ -221,11 +223,15 @@ def _pattern(word: str, arabic: bool) -> str:
 
 
 @cache
-def _compiled() -> list[tuple[str, re.Pattern]]:
+def _compiled() -> list[tuple[str, tuple[str, ...], regex.Pattern]]:
+    """Each concept's name, the literal each of its words must contain (a text without any of them cannot
+    express it: the pattern is not even run), and its pattern, compiled by the `regex` module (several
+    times faster than `re` on these alternations that each start with a look-behind)."""
     return [
         (
             concept.name,
-            re.compile(
+            tuple(_fold(word.rstrip("*")).split()[0] for word in (*concept.english, *concept.arabic)),
+            regex.compile(
                 "|".join(
                     [_pattern(word, False) for word in concept.english]
                     + [_pattern(word, True) for word in concept.arabic]
@@ -246,7 +252,9 @@ def concepts_in(text: str) -> dict[str, Hit]:
     """The concepts `text` expresses: each with its first words and how often it comes up."""
     folded = _fold(text)
     found = {}
-    for name, pattern in _compiled():
+    for name, literals, pattern in _compiled():
+        if not any(literal in folded for literal in literals):
+            continue
         matches = [" ".join(match.group(0).split()) for match in pattern.finditer(folded)]
         if matches:
             found[name] = Hit(matches[0], len(matches))
