@@ -186,11 +186,9 @@ def _pairs_met(
     until: datetime.datetime | None,
     actor: Actor | None,
     track: Track | None,
-    actors: Collection[int] | None = None,
 ) -> QuerySet[Participant]:
     """Participant rows joined to each later-listed co-participant of the same meeting (held or scheduled,
-    not cancelled or postponed): one row per pair per meeting, to be grouped by the caller. With `actors`,
-    only the pairs of two of them."""
+    not cancelled or postponed): one row per pair per meeting, to be grouped by the caller."""
     meetings = Meeting.objects.exclude(status__in=[Meeting.Status.CANCELLED, Meeting.Status.POSTPONED])
     if since is not None:
         meetings = meetings.filter(starts_at__gte=since)
@@ -198,10 +196,8 @@ def _pairs_met(
         meetings = meetings.filter(starts_at__lte=until)
     if track is not None:
         meetings = meetings.filter(Exists(Meeting.tracks.through.objects.filter(meeting=OuterRef("pk"), track=track)))
-    # One filter() call, so the actor conditions apply to the same participant join as the pair.
+    # One filter() call, so the actor condition applies to the same participant join as the pair.
     same_meeting = Q(meeting__in=meetings, meeting__participant_rows__actor_id__gt=F("actor_id"))
-    if actors is not None:
-        same_meeting &= Q(actor_id__in=actors, meeting__participant_rows__actor_id__in=actors)
     if actor is not None:
         same_meeting &= Q(actor_id=actor.pk) | Q(meeting__participant_rows__actor_id=actor.pk)
     return Participant.objects.filter(same_meeting)
@@ -249,27 +245,32 @@ def meeting_pairs_by_month(
     since: datetime.datetime | None = None,
     until: datetime.datetime | None = None,
     track: Track | None = None,
-    actors: Collection[int] | None = None,
-) -> list[PairMonths]:
-    """How often each pair of actors (of `actors` only, if given) met in each calendar month (UTC), the
-    pairs that met most first (two queries: the counts, then the actors)."""
-    rows = list(
-        _pairs_met(since=since, until=until, actor=None, track=track, actors=actors)
+    limit: int | None = None,
+) -> tuple[list[PairMonths], int]:
+    """How often each pair of actors met in each calendar month (UTC), the pairs that met most first (the
+    first `limit` of them, if given), and how many pairs met in all (two queries: the counts, then the
+    actors)."""
+    rows = (
+        _pairs_met(since=since, until=until, actor=None, track=track)
         .annotate(month=TruncMonth("meeting__starts_at"))
-        .values("month", first_id=F("actor_id"), second_id=F("meeting__participant_rows__actor_id"))
-        .annotate(meetings=Count("meeting", distinct=True))
+        .values_list("month", "actor_id", "meeting__participant_rows__actor_id")
+        # An actor sits in a meeting once (negotiations_participant_once_per_meeting): each row of a pair is
+        # a meeting of its own, and a plain count lets PostgreSQL hash the groups instead of sorting them.
+        .annotate(meetings=Count("meeting"))
         .order_by()
     )
-    actors = Actor.objects.in_bulk({row["first_id"] for row in rows} | {row["second_id"] for row in rows})
     months: dict[tuple[int, int], dict[datetime.date, int]] = {}
-    for row in rows:
-        month = row["month"].date() if isinstance(row["month"], datetime.datetime) else row["month"]
-        months.setdefault((row["first_id"], row["second_id"]), {})[month] = row["meetings"]
+    for month, first, second, meetings in rows:
+        month = month.date() if isinstance(month, datetime.datetime) else month
+        months.setdefault((first, second), {})[month] = meetings
+    actors = Actor.objects.only("name", "slug").in_bulk({actor for pair in months for actor in pair})
+    ranked = sorted(months, key=lambda pair: (-sum(months[pair].values()), actors[pair[0]].name, actors[pair[1]].name))
+    shown = ranked[:limit] if limit is not None else ranked
     pairs = [
-        PairMonths(actors[first], actors[second], dict(sorted(counts.items())))
-        for (first, second), counts in months.items()
+        PairMonths(actors[first], actors[second], dict(sorted(months[first, second].items())))
+        for first, second in shown
     ]
-    return sorted(pairs, key=lambda pair: (-pair.total, pair.first.name, pair.second.name))
+    return pairs, len(months)
 
 
 @dataclass(frozen=True)
@@ -500,12 +501,14 @@ SUMMED_UNITS = frozenset({Term.Unit.PEOPLE, Term.Unit.BODIES})
 # A track page stays readable (a few hundred KiB at most) however large the record: long lists stop at these
 # lengths, newest first, and link to the API's CSV export (or, for the timeline, to older pages).
 PAIRS_CHARTED = 5
+PAIRS_LISTED = 50
 PAIR_MONTHS_WINDOW = 24
-TIMELINE_LENGTH = 50
-TIMELINE_PAGES = 20  # older than TIMELINE_PAGES * TIMELINE_LENGTH entries: the API's exports
-CHANGES_LENGTH = 50
-PROPOSALS_LISTED = 20
-BOARD_CARDS = 12  # per status column, those whose status changed last; the rest are listed by title
+TIMELINE_LENGTH = 25
+TIMELINE_PAGES = 40  # older than TIMELINE_PAGES * TIMELINE_LENGTH entries: the API's exports
+CHANGES_LENGTH = 20
+PROPOSALS_LISTED = 10
+FIGURE_MEASURES = 10  # the measures claimed last
+BOARD_CARDS = 6  # per status column, those whose status changed last; the rest are listed by title
 FEEDS_LISTED = 20
 
 
@@ -711,8 +714,9 @@ class FigureClaims:
 @dataclass(frozen=True)
 class MeetingFrequency:
     months: list[datetime.date]
-    pairs: list[PairMonths]  # every pair (of the track's actors) that met in the window, most meetings first
+    pairs: list[PairMonths]  # the PAIRS_LISTED pairs that met most in the window, most meetings first
     charted: list[PairMonths]  # the first PAIRS_CHARTED of them
+    pair_count: int  # every pair that met in the window
 
     def chart_data(self) -> dict:
         return {
@@ -761,8 +765,8 @@ class TrackDashboard:
     more_proposals: bool  # the track has more than the PROPOSALS_LISTED proposals shown
     planned_delivered: list[PlannedDelivered]
     meeting_frequency: MeetingFrequency
-    pairs_of_track_actors: bool  # the pairs are of the track's actors only
     figures: list[FigureClaims]
+    more_figures: bool  # more measures were claimed than the FIGURE_MEASURES shown
 
     @property
     def current_phase(self) -> PhaseRow | None:
@@ -865,9 +869,11 @@ def _proposals(track: Track, day: datetime.date, as_of: datetime.date | None):
     return versions, more, planned
 
 
-def _meeting_frequency(track: Track, day: datetime.date, actor_ids: list[int] | None) -> MeetingFrequency:
+def _meeting_frequency(track: Track, day: datetime.date) -> MeetingFrequency:
     start = (day.replace(day=1) - datetime.timedelta(days=31 * (PAIR_MONTHS_WINDOW - 1))).replace(day=1)
-    pairs = meeting_pairs_by_month(since=_start_of(start), until=_end_of(day), track=track, actors=actor_ids)
+    pairs, pair_count = meeting_pairs_by_month(
+        since=_start_of(start), until=_end_of(day), track=track, limit=PAIRS_LISTED
+    )
     met = sorted({month for pair in pairs for month in pair.by_month})
     months = []
     if met:
@@ -875,12 +881,12 @@ def _meeting_frequency(track: Track, day: datetime.date, actor_ids: list[int] | 
         while month <= met[-1]:
             months.append(month)
             month = (month + datetime.timedelta(days=32)).replace(day=1)
-    return MeetingFrequency(months, pairs, pairs[:PAIRS_CHARTED])
+    return MeetingFrequency(months, pairs, pairs[:PAIRS_CHARTED], pair_count)
 
 
-def _figures(track: Track, day: datetime.date) -> list[FigureClaims]:
-    """Each claimant's latest claim on each measure, up to the day (a claimant's earlier claims are in the
-    API's export)."""
+def _figures(track: Track, day: datetime.date) -> tuple[list[FigureClaims], bool]:
+    """Each claimant's latest claim on each of the FIGURE_MEASURES measures claimed last, up to the day, and
+    whether more measures were claimed (earlier claims and other measures are in the API's export)."""
     latest_first = Window(
         RowNumber(),
         partition_by=[F("metric"), F("claimed_by_id"), F("claimant_name")],
@@ -893,12 +899,17 @@ def _figures(track: Track, day: datetime.date) -> list[FigureClaims]:
         .select_related("claimed_by")
         .order_by("metric", "as_of", "id")
     )
-    sources = _sources_of(Figure, [figure.pk for figure in figures])
-    groups: dict[str, FigureClaims] = {}
+    by_metric: dict[str, list[Figure]] = {}
     for figure in figures:
-        claim = Claim(figure, sources.get(figure.pk, []))
-        groups.setdefault(figure.metric, FigureClaims(figure.metric, figure.label, [])).claims.append(claim)
-    return list(groups.values())
+        by_metric.setdefault(figure.metric, []).append(figure)
+    latest = sorted(by_metric, key=lambda metric: max(f.as_of for f in by_metric[metric]), reverse=True)
+    shown = sorted(latest[:FIGURE_MEASURES])
+    sources = _sources_of(Figure, [figure.pk for metric in shown for figure in by_metric[metric]])
+    groups = [
+        FigureClaims(metric, by_metric[metric][0].label, [Claim(f, sources.get(f.pk, [])) for f in by_metric[metric]])
+        for metric in shown
+    ]
+    return groups, len(by_metric) > len(shown)
 
 
 def _cut(entries: list[TimelineEntry], length: int) -> tuple[list[TimelineEntry], bool]:
@@ -919,19 +930,18 @@ def track_dashboard(
     `since` (default: the seven days before; the latest CHANGES_LENGTH entries), a page of the timeline
     (TIMELINE_LENGTH entries, newest first; of one kind, or involving one actor, if asked), the
     sticking-point board with each party's stance and its sources, the latest
-    proposals' versions term by term and planned versus delivered, how often the track's actors met each
-    other month by month, and each claimant's latest figures.
+    proposals' versions term by term and planned versus delivered, how often pairs of actors met month by
+    month, and each claimant's latest figures.
     `track` comes with its actors and phases prefetched (`track_for_dashboard`)."""
     day = as_of or today
     since = since or day - datetime.timedelta(days=7)
     by_role: dict[str, list[Actor]] = {}
     for row in track.track_actors.all():
         by_role.setdefault(row.role, []).append(row.actor)
-    # The board shows the parties' stances, the chart the track's actors' meetings; a track that names
-    # none shows everyone's.
+    # The board shows the parties' stances; a track that names no party shows everyone's.
     party_ids = [row.actor_id for row in track.track_actors.all() if row.role == TrackActor.Role.PARTY] or None
-    actor_ids = [row.actor_id for row in track.track_actors.all()] or None
     versions, more_proposals, planned = _proposals(track, day, as_of)
+    figures, more_figures = _figures(track, day)
     changes, more_changes = _cut(
         timeline(since=since, until=day, track=track, limit=CHANGES_LENGTH + 1, newest_first=True),
         CHANGES_LENGTH,
@@ -966,9 +976,9 @@ def track_dashboard(
         proposals=versions,
         more_proposals=more_proposals,
         planned_delivered=planned,
-        meeting_frequency=_meeting_frequency(track, day, actor_ids),
-        pairs_of_track_actors=actor_ids is not None,
-        figures=_figures(track, day),
+        meeting_frequency=_meeting_frequency(track, day),
+        figures=figures,
+        more_figures=more_figures,
     )
 
 

@@ -10,6 +10,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
+from negotiations import selectors
 from negotiations.models import Phase, Proposal, StickingPoint, Track, TrackActor
 from news.models import Article
 from tests import factories as f
@@ -123,8 +124,9 @@ def test_the_track_page_reads_a_fixed_number_of_queries(viewer, size, query, exp
     dashboard = response.context["dashboard"]
     assert sum(len(column.cards) for column in dashboard.board) == size
     if query:
-        # Each round's meeting, proposal event, response, status change and position of the week.
-        assert len(dashboard.changes) == 5 * size
+        # Each round's meeting, proposal event, response, status change and position of the week, up to the cap.
+        assert len(dashboard.changes) == min(5 * size, selectors.CHANGES_LENGTH)
+        assert dashboard.more_changes == (5 * size > selectors.CHANGES_LENGTH)
 
 
 def test_the_index_lists_each_track_with_its_phase_parties_activity_and_counts(viewer):
