@@ -180,6 +180,20 @@ class Pair:
     last_met: datetime.datetime
 
 
+def _meetings_held_or_planned(
+    *, since: datetime.datetime | None, until: datetime.datetime | None, track: Track | None
+) -> QuerySet[Meeting]:
+    """Meetings held or scheduled (not cancelled or postponed) in a span of time, of a track if given."""
+    meetings = Meeting.objects.exclude(status__in=[Meeting.Status.CANCELLED, Meeting.Status.POSTPONED])
+    if since is not None:
+        meetings = meetings.filter(starts_at__gte=since)
+    if until is not None:
+        meetings = meetings.filter(starts_at__lte=until)
+    if track is not None:
+        meetings = meetings.filter(Exists(Meeting.tracks.through.objects.filter(meeting=OuterRef("pk"), track=track)))
+    return meetings
+
+
 def _pairs_met(
     *,
     since: datetime.datetime | None,
@@ -189,13 +203,7 @@ def _pairs_met(
 ) -> QuerySet[Participant]:
     """Participant rows joined to each later-listed co-participant of the same meeting (held or scheduled,
     not cancelled or postponed): one row per pair per meeting, to be grouped by the caller."""
-    meetings = Meeting.objects.exclude(status__in=[Meeting.Status.CANCELLED, Meeting.Status.POSTPONED])
-    if since is not None:
-        meetings = meetings.filter(starts_at__gte=since)
-    if until is not None:
-        meetings = meetings.filter(starts_at__lte=until)
-    if track is not None:
-        meetings = meetings.filter(Exists(Meeting.tracks.through.objects.filter(meeting=OuterRef("pk"), track=track)))
+    meetings = _meetings_held_or_planned(since=since, until=until, track=track)
     # One filter() call, so the actor condition applies to the same participant join as the pair.
     same_meeting = Q(meeting__in=meetings, meeting__participant_rows__actor_id__gt=F("actor_id"))
     if actor is not None:
@@ -502,6 +510,7 @@ SUMMED_UNITS = frozenset({Term.Unit.PEOPLE, Term.Unit.BODIES})
 # lengths, newest first, and link to the API's CSV export (or, for the timeline, to older pages).
 PAIRS_CHARTED = 5
 PAIRS_LISTED = 50
+PAIR_MEETINGS = 1000  # at most about this many of a track's latest meetings feed the chart
 PAIR_MONTHS_WINDOW = 24
 TIMELINE_LENGTH = 25
 TIMELINE_PAGES = 40  # older than TIMELINE_PAGES * TIMELINE_LENGTH entries: the API's exports
@@ -717,6 +726,8 @@ class MeetingFrequency:
     pairs: list[PairMonths]  # the PAIRS_LISTED pairs that met most in the window, most meetings first
     charted: list[PairMonths]  # the first PAIRS_CHARTED of them
     pair_count: int  # every pair that met in the window
+    since: datetime.date  # the first day of the window
+    shortened: bool  # the window is shorter than PAIR_MONTHS_WINDOW: the track met more than PAIR_MEETINGS times
 
     def chart_data(self) -> dict:
         return {
@@ -870,7 +881,16 @@ def _proposals(track: Track, day: datetime.date, as_of: datetime.date | None):
 
 
 def _meeting_frequency(track: Track, day: datetime.date) -> MeetingFrequency:
+    """Pairs by month over the PAIR_MONTHS_WINDOW months up to the day; a track with more than PAIR_MEETINGS
+    meetings in them gets the whole months after the one of its PAIR_MEETINGS-th latest meeting (at least
+    the day's month), so that the pairs counted stay bounded however busy the track (the cut-off is a walk
+    down the start index)."""
     start = (day.replace(day=1) - datetime.timedelta(days=31 * (PAIR_MONTHS_WINDOW - 1))).replace(day=1)
+    window = _meetings_held_or_planned(since=_start_of(start), until=_end_of(day), track=track)
+    cutoff = list(window.order_by("-starts_at", "-id").values_list("starts_at", flat=True)[PAIR_MEETINGS - 1 :][:1])
+    if cutoff:
+        after = (cutoff[0].astimezone(datetime.UTC).date().replace(day=1) + datetime.timedelta(days=32)).replace(day=1)
+        start = min(after, day.replace(day=1))
     pairs, pair_count = meeting_pairs_by_month(
         since=_start_of(start), until=_end_of(day), track=track, limit=PAIRS_LISTED
     )
@@ -881,7 +901,7 @@ def _meeting_frequency(track: Track, day: datetime.date) -> MeetingFrequency:
         while month <= met[-1]:
             months.append(month)
             month = (month + datetime.timedelta(days=32)).replace(day=1)
-    return MeetingFrequency(months, pairs, pairs[:PAIRS_CHARTED], pair_count)
+    return MeetingFrequency(months, pairs, pairs[:PAIRS_CHARTED], pair_count, start, bool(cutoff))
 
 
 def _figures(track: Track, day: datetime.date) -> tuple[list[FigureClaims], bool]:

@@ -89,10 +89,11 @@ def column_of(response, title: str) -> str:
 INDEX_QUERIES = 10
 # track: the track, its actors, its phases; the proposals, their terms, the terms' deliveries; what changed
 # (meetings, their participants, proposal events, responses, status changes, positions); the timeline (the
-# same six); the board (points, positions, the positions' citations); the meeting pairs by month and their
-# actors; the figures and their citations; the news intake (feed totals, feeds, pending, waiting); the
-# navigation's groups; the savepoint's release.
-TRACK_QUERIES = 36
+# same six); the board (points, positions, the positions' citations); the meeting chart's window (the
+# track's PAIR_MEETINGS-th latest meeting), the pairs by month and their actors; the figures and their
+# citations; the news intake (feed totals, feeds, pending, waiting); the navigation's groups; the
+# savepoint's release.
+TRACK_QUERIES = 37
 
 
 @pytest.mark.parametrize("size", [1, 4])

@@ -168,6 +168,31 @@ def test_figures_show_each_claimants_latest_claim_on_the_measures_claimed_last(v
     assert [(c.figure.claimed_by, c.figure.amount) for c in group.claims] == [(israel, "10"), (hamas, "20")]
 
 
+def test_the_meeting_chart_of_a_busy_track_counts_the_months_of_its_latest_meetings(viewer, monkeypatch):
+    monkeypatch.setattr(selectors, "PAIR_MEETINGS", 2)
+    track = f.TrackFactory(slug="gaza")
+    israel, qatar = f.StateFactory(name="Israel"), f.StateFactory(name="Qatar")
+    for day in (D(2025, 5, 10), D(2025, 6, 10), D(2025, 7, 1), D(2025, 7, 2)):
+        meeting = f.MeetingFactory(starts_at=datetime.datetime.combine(day, datetime.time(12), tzinfo=datetime.UTC))
+        meeting.tracks.add(track)
+        for actor in (israel, qatar):
+            f.ParticipantFactory(meeting=meeting, actor=actor)
+
+    response, html = track_page(viewer, track, as_of="2025-07-10")
+    chart = response.context["dashboard"].meeting_frequency
+    # The 2nd latest meeting is in July, the day's month: July alone.
+    assert (chart.since, chart.shortened, chart.months) == (D(2025, 7, 1), True, [D(2025, 7, 1)])
+    assert [pair.total for pair in chart.pairs] == [2] and 'id="pairs-window"' in html
+    response, html = track_page(viewer, track, as_of="2025-06-30")
+    chart = response.context["dashboard"].meeting_frequency
+    # The 2nd latest by then is in May: the whole months after it.
+    assert (chart.since, [pair.total for pair in chart.pairs]) == (D(2025, 6, 1), [1])
+    monkeypatch.setattr(selectors, "PAIR_MEETINGS", 5)
+    response, html = track_page(viewer, track, as_of="2025-07-10")
+    chart = response.context["dashboard"].meeting_frequency
+    assert not chart.shortened and [pair.total for pair in chart.pairs] == [4] and 'id="pairs-window"' not in html
+
+
 def test_the_index_counts_the_last_meeting_up_to_the_end_of_today(viewer):
     today = datetime.datetime.now(datetime.UTC).date()
     track = f.TrackFactory(slug="gaza")
