@@ -21,6 +21,7 @@ from django.db.models import (
     Case,
     CharField,
     Count,
+    DateField,
     Exists,
     F,
     Func,
@@ -260,7 +261,8 @@ def meeting_pairs_by_month(
     actors)."""
     rows = (
         _pairs_met(since=since, until=until, actor=None, track=track)
-        .annotate(month=TruncMonth("meeting__starts_at"))
+        # A date, not an aware datetime: no time zone conversion for each of the thousands of rows.
+        .annotate(month=TruncMonth("meeting__starts_at", output_field=DateField()))
         .values_list("month", "actor_id", "meeting__participant_rows__actor_id")
         # An actor sits in a meeting once (negotiations_participant_once_per_meeting): each row of a pair is
         # a meeting of its own, and a plain count lets PostgreSQL hash the groups instead of sorting them.
@@ -962,22 +964,23 @@ def track_dashboard(
     party_ids = [row.actor_id for row in track.track_actors.all() if row.role == TrackActor.Role.PARTY] or None
     versions, more_proposals, planned = _proposals(track, day, as_of)
     figures, more_figures = _figures(track, day)
-    changes, more_changes = _cut(
-        timeline(since=since, until=day, track=track, limit=CHANGES_LENGTH + 1, newest_first=True),
-        CHANGES_LENGTH,
+    latest = timeline(
+        until=day,
+        track=track,
+        actor=actor,
+        kinds=[kind] if kind else TIMELINE_KINDS,
+        limit=TIMELINE_LENGTH + 1,
+        offset=(page - 1) * TIMELINE_LENGTH,
+        newest_first=True,
     )
-    entries, more_entries = _cut(
-        timeline(
-            until=day,
-            track=track,
-            actor=actor,
-            kinds=[kind] if kind else TIMELINE_KINDS,
-            limit=TIMELINE_LENGTH + 1,
-            offset=(page - 1) * TIMELINE_LENGTH,
-            newest_first=True,
-        ),
-        TIMELINE_LENGTH,
-    )
+    if page == 1 and not kind and actor is None and CHANGES_LENGTH <= TIMELINE_LENGTH:
+        # The unfiltered timeline's first page holds the latest entries up to the day: what changed since
+        # is its head (any change it lacks is older than its oldest entry), read without queries of its own.
+        recent = [entry for entry in latest if entry.on >= since]
+    else:
+        recent = timeline(since=since, until=day, track=track, limit=CHANGES_LENGTH + 1, newest_first=True)
+    changes, more_changes = _cut(recent, CHANGES_LENGTH)
+    entries, more_entries = _cut(latest, TIMELINE_LENGTH)
     return TrackDashboard(
         track=track,
         day=day,

@@ -77,6 +77,11 @@ def test_what_changed_stops_at_its_length_and_says_more_changed(viewer, monkeypa
     response, html = track_page(viewer, track, as_of="2025-07-10")
     assert [entry.on for entry in response.context["dashboard"].changes] == [D(2025, 7, 9), D(2025, 7, 8)]
     assert 'id="more-changes"' in html
+    # Read from the timeline's first page, or on its own when the timeline is filtered or paged: the same.
+    for query in ({"kind": "meeting"}, {"page": 2}):
+        filtered, _ = track_page(viewer, track, as_of="2025-07-10", **query)
+        assert filtered.context["dashboard"].changes == response.context["dashboard"].changes
+        assert filtered.context["dashboard"].more_changes
     _, html = track_page(viewer, track, as_of="2025-07-08")
     assert 'id="more-changes"' not in html  # two entries by then: all shown
 
