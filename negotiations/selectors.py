@@ -409,8 +409,9 @@ def timeline(
     or with `newest_first` the latest, newest first.
 
     Each kind is read in date order (ties by id) and cut at `offset + limit` rows, so that on PostgreSQL a
-    track's latest entries are a walk down the kind's date index, whatever the size of the record; the track
-    and the actor are EXISTS conditions, never a join that would need a DISTINCT."""
+    track's latest meetings, proposal events, responses and positions are a walk down a date index
+    (neg_meeting_start_idx, neg_event_day_idx, neg_response_day_idx, neg_position_day_idx), whatever the
+    size of the record; the track and the actor are EXISTS conditions, never a join that needs a DISTINCT."""
 
     def dated(queryset, field: str):
         if since is not None:
