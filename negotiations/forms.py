@@ -4,7 +4,7 @@ from django import forms
 
 from actors.models import Actor
 
-from .selectors import TIMELINE_KINDS
+from .selectors import TIMELINE_KINDS, TIMELINE_PAGES
 
 TIMELINE_KIND_LABELS = {
     "meeting": "Meetings",
@@ -29,6 +29,13 @@ class TrackDashboardForm(forms.Form):
         choices=[("", "All kinds"), *((kind, TIMELINE_KIND_LABELS[kind]) for kind in TIMELINE_KINDS)],
     )
     actor = forms.SlugField(required=False, label="Actor")
+    page = forms.IntegerField(
+        required=False,
+        label="Timeline page",
+        min_value=1,
+        max_value=TIMELINE_PAGES,
+        help_text="1 is the latest entries; each next page is older.",
+    )
 
     def clean_actor(self) -> Actor | None:
         slug = self.cleaned_data.get("actor")
@@ -38,6 +45,9 @@ class TrackDashboardForm(forms.Form):
         if actor is None:
             raise forms.ValidationError(f"No actor has the slug “{slug}”.")
         return actor
+
+    def clean_page(self) -> int:
+        return self.cleaned_data.get("page") or 1
 
     def clean(self):
         cleaned = super().clean()

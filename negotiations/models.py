@@ -336,6 +336,9 @@ class ProposalEvent(TimeStampedModel):
         indexes = [
             # proposal status subqueries: latest event per proposal (as of a date).
             models.Index(fields=["proposal", "occurred_on", "id"], name="neg_event_latest_idx"),
+            # Newest first across proposals: the dashboard's timeline and each track's latest event
+            # (selectors.timeline, tracks_overview) walk it down to the track's first rows.
+            models.Index(fields=["occurred_on", "id"], name="neg_event_day_idx"),
         ]
 
     def __str__(self) -> str:
@@ -463,7 +466,11 @@ class Response(CitedModel):
     history = HistoricalRecords()
 
     class Meta:
-        indexes = [models.Index(fields=["proposal", "actor", "responded_on"], name="neg_response_idx")]
+        indexes = [
+            models.Index(fields=["proposal", "actor", "responded_on"], name="neg_response_idx"),
+            # Newest first across proposals (selectors.timeline, tracks_overview), as neg_event_day_idx.
+            models.Index(fields=["responded_on", "id"], name="neg_response_day_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(counter_proposal__isnull=True) | ~Q(counter_proposal=F("proposal")),
@@ -562,6 +569,8 @@ class Position(CitedModel):
             # Latest position per (sticking point, actor) as of a date.
             models.Index(fields=["sticking_point", "actor", "stated_on", "id"], name="neg_position_latest_idx"),
             models.Index(fields=["actor", "stated_on"], name="neg_position_actor_idx"),
+            # Newest first across sticking points (selectors.timeline, tracks_overview), as neg_event_day_idx.
+            models.Index(fields=["stated_on", "id"], name="neg_position_day_idx"),
         ]
 
     def __str__(self) -> str:

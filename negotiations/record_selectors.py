@@ -2,8 +2,9 @@
 its sources, its change history and its related records in a fixed number of queries, whatever the number
 of citations, history rows or meetings (tests/negotiations/test_record_pages.py pins each count).
 
-Long lists (an actor's meetings and positions, the meetings that discussed a proposal) stop at
-RELATED_LIMIT rows, newest first; the API lists them all. The history (record_history.py) shows the latest
+Long lists (an actor's meetings, positions and proposals, the meetings that discussed a proposal) stop at
+RELATED_LIMIT rows, newest first, and a sticking point shows each party's POSITIONS_PER_PARTY latest
+positions; the API lists them all. The history (record_history.py) shows the latest
 changes of the record and of the rows that belong to it (an actor's aliases, a proposal's terms…).
 """
 
@@ -13,7 +14,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from urllib.parse import quote
 
-from django.db.models import F, Model, Prefetch, QuerySet
+from django.db.models import Count, F, Model, Prefetch, QuerySet, Window
+from django.db.models.functions import RowNumber
 
 from actors.models import Actor, Affiliation, Alias, ExternalIdentifier
 from tracker.safe_values import url_or_blank
@@ -36,7 +38,8 @@ from .models import (
 from .record_history import HistoryEntry, HistorySource, history_of, history_source, shown
 from .selectors import proposals_with_status, sticking_points_with_state
 
-RELATED_LIMIT = 100
+RELATED_LIMIT = 50
+POSITIONS_PER_PARTY = 5
 # Related records a history row names by their own name (joined in the history query); any other foreign
 # key (an article, a content type) is shown by its id, so the query never loads an article's text.
 NAMED_IN_HISTORY = (Actor, Track, Meeting, Proposal, StickingPoint, Term)
@@ -171,6 +174,7 @@ class ActorPage:
     positions: list[Position]
     more_positions: bool
     proposals: list[Proposal]
+    more_proposals: bool
     sources: list[Source]
     history: list[HistoryEntry]
 
@@ -192,6 +196,7 @@ def actor_page(*, slug: str) -> ActorPage | None:
     positions, more_positions = _capped(
         Position.objects.filter(actor=actor).select_related("sticking_point").order_by("-stated_on", "-id")
     )
+    proposals, more_proposals = _capped(actor.proposals.order_by("-id"))
     return ActorPage(
         actor=actor,
         aliases=list(actor.aliases.order_by("script", "language", "name")),
@@ -206,7 +211,8 @@ def actor_page(*, slug: str) -> ActorPage | None:
         more_meetings=more_meetings,
         positions=positions,
         more_positions=more_positions,
-        proposals=list(actor.proposals.order_by("title", "id")),
+        proposals=proposals,
+        more_proposals=more_proposals,
         sources=sources_of(actor),
         history=history_of(
             [
@@ -357,10 +363,12 @@ class PositionRow:
 
 @dataclass(frozen=True)
 class PartyPositions:
-    """One party's positions on a sticking point, latest first (the first is its stance now)."""
+    """One party's latest positions on a sticking point, latest first (the first is its stance now), and
+    how many earlier ones the page leaves to the API."""
 
     actor: Actor
     positions: list[PositionRow]
+    earlier: int = 0
 
 
 @dataclass(frozen=True)
@@ -382,12 +390,22 @@ def sticking_point_page(*, slug: str) -> StickingPointPage | None:
     point = sticking_points_with_state(StickingPoint.objects.filter(slug=slug)).select_related("track").first()
     if point is None:
         return None
-    positions = list(point.positions.select_related("actor").order_by("actor__name", "actor_id", "-stated_on", "-id"))
+    by_actor = {"partition_by": [F("actor_id")]}
+    positions = list(
+        point.positions.annotate(
+            rank=Window(RowNumber(), order_by=[F("stated_on").desc(), F("id").desc()], **by_actor),
+            of_actor=Window(Count("*"), **by_actor),
+        )
+        .filter(rank__lte=POSITIONS_PER_PARTY)
+        .select_related("actor")
+        .order_by("actor__name", "actor_id", "-stated_on", "-id")
+    )
     position_sources = sources_by_record(Position, [p.pk for p in positions])
     parties: list[PartyPositions] = []
     for position in positions:
         if not parties or parties[-1].actor.pk != position.actor_id:
-            parties.append(PartyPositions(position.actor, []))
+            earlier = max(position.of_actor - POSITIONS_PER_PARTY, 0)
+            parties.append(PartyPositions(position.actor, [], earlier))
         parties[-1].positions.append(PositionRow(position, position_sources.get(position.pk, [])))
     meetings, more_meetings = _capped(point.meetings.order_by("-starts_at", "-id"))
     return StickingPointPage(

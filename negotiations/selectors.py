@@ -21,6 +21,7 @@ from django.db.models import (
     Case,
     CharField,
     Count,
+    DateField,
     Exists,
     F,
     Func,
@@ -34,8 +35,9 @@ from django.db.models import (
     Subquery,
     Value,
     When,
+    Window,
 )
-from django.db.models.functions import Coalesce, TruncMonth
+from django.db.models.functions import Coalesce, RowNumber, TruncMonth
 
 from actors.models import Actor
 from news.models import Article, Feed
@@ -179,6 +181,20 @@ class Pair:
     last_met: datetime.datetime
 
 
+def _meetings_held_or_planned(
+    *, since: datetime.datetime | None, until: datetime.datetime | None, track: Track | None
+) -> QuerySet[Meeting]:
+    """Meetings held or scheduled (not cancelled or postponed) in a span of time, of a track if given."""
+    meetings = Meeting.objects.exclude(status__in=[Meeting.Status.CANCELLED, Meeting.Status.POSTPONED])
+    if since is not None:
+        meetings = meetings.filter(starts_at__gte=since)
+    if until is not None:
+        meetings = meetings.filter(starts_at__lte=until)
+    if track is not None:
+        meetings = meetings.filter(Exists(Meeting.tracks.through.objects.filter(meeting=OuterRef("pk"), track=track)))
+    return meetings
+
+
 def _pairs_met(
     *,
     since: datetime.datetime | None,
@@ -188,13 +204,7 @@ def _pairs_met(
 ) -> QuerySet[Participant]:
     """Participant rows joined to each later-listed co-participant of the same meeting (held or scheduled,
     not cancelled or postponed): one row per pair per meeting, to be grouped by the caller."""
-    meetings = Meeting.objects.exclude(status__in=[Meeting.Status.CANCELLED, Meeting.Status.POSTPONED])
-    if since is not None:
-        meetings = meetings.filter(starts_at__gte=since)
-    if until is not None:
-        meetings = meetings.filter(starts_at__lte=until)
-    if track is not None:
-        meetings = meetings.filter(tracks=track)
+    meetings = _meetings_held_or_planned(since=since, until=until, track=track)
     # One filter() call, so the actor condition applies to the same participant join as the pair.
     same_meeting = Q(meeting__in=meetings, meeting__participant_rows__actor_id__gt=F("actor_id"))
     if actor is not None:
@@ -244,26 +254,33 @@ def meeting_pairs_by_month(
     since: datetime.datetime | None = None,
     until: datetime.datetime | None = None,
     track: Track | None = None,
-) -> list[PairMonths]:
-    """How often each pair of actors met in each calendar month (UTC), the pairs that met most first (two
-    queries: the counts, then the actors)."""
-    rows = list(
+    limit: int | None = None,
+) -> tuple[list[PairMonths], int]:
+    """How often each pair of actors met in each calendar month (UTC), the pairs that met most first (the
+    first `limit` of them, if given), and how many pairs met in all (two queries: the counts, then the
+    actors)."""
+    rows = (
         _pairs_met(since=since, until=until, actor=None, track=track)
-        .annotate(month=TruncMonth("meeting__starts_at"))
-        .values("month", first_id=F("actor_id"), second_id=F("meeting__participant_rows__actor_id"))
-        .annotate(meetings=Count("meeting", distinct=True))
+        # A date, not an aware datetime: no time zone conversion for each of the thousands of rows.
+        .annotate(month=TruncMonth("meeting__starts_at", output_field=DateField()))
+        .values_list("month", "actor_id", "meeting__participant_rows__actor_id")
+        # An actor sits in a meeting once (negotiations_participant_once_per_meeting): each row of a pair is
+        # a meeting of its own, and a plain count lets PostgreSQL hash the groups instead of sorting them.
+        .annotate(meetings=Count("meeting"))
         .order_by()
     )
-    actors = Actor.objects.in_bulk({row["first_id"] for row in rows} | {row["second_id"] for row in rows})
     months: dict[tuple[int, int], dict[datetime.date, int]] = {}
-    for row in rows:
-        month = row["month"].date() if isinstance(row["month"], datetime.datetime) else row["month"]
-        months.setdefault((row["first_id"], row["second_id"]), {})[month] = row["meetings"]
+    for month, first, second, meetings in rows:
+        month = month.date() if isinstance(month, datetime.datetime) else month
+        months.setdefault((first, second), {})[month] = meetings
+    actors = Actor.objects.only("name", "slug").in_bulk({actor for pair in months for actor in pair})
+    ranked = sorted(months, key=lambda pair: (-sum(months[pair].values()), actors[pair[0]].name, actors[pair[1]].name))
+    shown = ranked[:limit] if limit is not None else ranked
     pairs = [
-        PairMonths(actors[first], actors[second], dict(sorted(counts.items())))
-        for (first, second), counts in months.items()
+        PairMonths(actors[first], actors[second], dict(sorted(months[first, second].items())))
+        for first, second in shown
     ]
-    return sorted(pairs, key=lambda pair: (-pair.total, pair.first.name, pair.second.name))
+    return pairs, len(months)
 
 
 @dataclass(frozen=True)
@@ -310,18 +327,41 @@ def compare_terms(before: Iterable[Term], after: Iterable[Term]) -> list[TermCha
 class BoardRow:
     sticking_point: StickingPoint
     positions: list[Position]
+    carded: bool = True  # False: beyond `cards_per_status`, its positions were not read
 
 
 def sticking_point_board(
-    queryset: QuerySet[StickingPoint] | None = None, *, as_of: datetime.date | None = None
+    queryset: QuerySet[StickingPoint] | None = None,
+    *,
+    as_of: datetime.date | None = None,
+    actors: Collection[int] | None = None,
+    cards_per_status: int | None = None,
 ) -> list[BoardRow]:
-    """Every sticking point's state and each party's latest position, as of a date, in two queries."""
+    """Every sticking point's state and each party's latest position (of the `actors` only, if given), as
+    of a date, in two queries. Only the latest positions are read: a later one by the same actor on the same
+    point rules a position out (an anti-join on neg_position_latest_idx). With `cards_per_status`, only
+    that many points of each status get their positions: those whose status changed last."""
     points = list(
         sticking_points_with_state(queryset, as_of=as_of).select_related("track").order_by("track_id", "title")
     )
+    carded = {point.pk for point in points}
+    if cards_per_status is not None:
+        by_status: dict[str, list[StickingPoint]] = {}
+        for point in sorted(points, key=lambda p: (p.status_since or datetime.date.min, p.pk), reverse=True):
+            by_status.setdefault(point.status, []).append(point)
+        carded = {point.pk for group in by_status.values() for point in group[:cards_per_status]}
     latest: dict[tuple[int, int], Position] = {}
+    later = Position.objects.filter(
+        _on_or_before("stated_on", as_of),
+        Q(stated_on__gt=OuterRef("stated_on")) | Q(stated_on=OuterRef("stated_on"), id__gt=OuterRef("id")),
+        sticking_point=OuterRef("sticking_point_id"),
+        actor=OuterRef("actor_id"),
+    )
+    candidates = Position.objects.filter(_on_or_before("stated_on", as_of), sticking_point__in=carded)
+    if actors is not None:
+        candidates = candidates.filter(actor_id__in=actors)
     candidates = (
-        Position.objects.filter(_on_or_before("stated_on", as_of), sticking_point__in=points)
+        candidates.filter(~Exists(later))
         .select_related("actor")
         .order_by("sticking_point_id", "actor_id", "-stated_on", "-id")
     )
@@ -330,7 +370,10 @@ def sticking_point_board(
     by_point: dict[int, list[Position]] = {}
     for (point_id, _), position in latest.items():
         by_point.setdefault(point_id, []).append(position)
-    return [BoardRow(point, sorted(by_point.get(point.pk, []), key=lambda p: p.actor.name)) for point in points]
+    return [
+        BoardRow(point, sorted(by_point.get(point.pk, []), key=lambda p: p.actor.name), point.pk in carded)
+        for point in points
+    ]
 
 
 @dataclass(frozen=True)
@@ -357,12 +400,18 @@ def timeline(
     actor: Actor | None = None,
     kinds: Collection[str] = TIMELINE_KINDS,
     limit: int = 500,
+    offset: int = 0,
     newest_first: bool = False,
 ) -> list[TimelineEntry]:
     """Meetings, proposal events, responses, status changes and positions (or only the `kinds` asked for)
     merged in date order, each with the actors it involves loaded (a query per kind, and one for the
-    meetings' participants; actors joined). At most `limit` entries: the earliest, or with `newest_first`
-    the latest, newest first."""
+    meetings' participants; actors joined). At most `limit` entries after the first `offset`: the earliest,
+    or with `newest_first` the latest, newest first.
+
+    Each kind is read in date order (ties by id) and cut at `offset + limit` rows, so that on PostgreSQL a
+    track's latest meetings, proposal events, responses and positions are a walk down a date index
+    (neg_meeting_start_idx, neg_event_day_idx, neg_response_day_idx, neg_position_day_idx), whatever the
+    size of the record; the track and the actor are EXISTS conditions, never a join that needs a DISTINCT."""
 
     def dated(queryset, field: str):
         if since is not None:
@@ -372,33 +421,38 @@ def timeline(
         return queryset
 
     def ordered(queryset, *fields: str):
-        return queryset.order_by(*(f"-{field}" for field in fields) if newest_first else fields)[:limit]
+        return queryset.order_by(*(f"-{field}" for field in fields) if newest_first else fields)[: offset + limit]
 
     participants = Participant.objects.select_related("actor").order_by("id")
-    meetings = dated(Meeting.objects.all(), "starts_at__date").prefetch_related(
-        Prefetch("participant_rows", queryset=participants)
-    )
+    meetings = Meeting.objects.prefetch_related(Prefetch("participant_rows", queryset=participants))
+    # Whole UTC days as a range of start times, which the start index serves (a __date lookup is not).
+    if since is not None:
+        meetings = meetings.filter(starts_at__gte=_start_of(since))
+    if until is not None:
+        meetings = meetings.filter(starts_at__lt=_start_of(until + datetime.timedelta(days=1)))
     events = dated(ProposalEvent.objects.select_related("proposal", "actor"), "occurred_on")
     responses = dated(Response.objects.select_related("proposal", "actor"), "responded_on")
     changes = dated(StickingPointStatus.objects.select_related("sticking_point"), "changed_on")
     positions = dated(Position.objects.select_related("sticking_point", "actor"), "stated_on")
     if track is not None:
-        meetings = meetings.filter(tracks=track)
+        meetings = meetings.filter(Exists(Meeting.tracks.through.objects.filter(meeting=OuterRef("pk"), track=track)))
         events = events.filter(proposal__track=track)
         responses = responses.filter(proposal__track=track)
         changes = changes.filter(sticking_point__track=track)
         positions = positions.filter(sticking_point__track=track)
     if actor is not None:
-        meetings = meetings.filter(participant_rows__actor=actor)
+        meetings = meetings.filter(Exists(Participant.objects.filter(meeting=OuterRef("pk"), actor=actor)))
         events = events.filter(Q(actor=actor) | Q(proposal__proposer=actor))
         responses = responses.filter(actor=actor)
-        changes = changes.filter(sticking_point__positions__actor=actor)
+        changes = changes.filter(
+            Exists(Position.objects.filter(sticking_point=OuterRef("sticking_point_id"), actor=actor))
+        )
         positions = positions.filter(actor=actor)
     entries = []
     if "meeting" in kinds:
         entries += [
             TimelineEntry(m.starts_at.date(), "meeting", m.title, m, tuple(r.actor for r in m.participant_rows.all()))
-            for m in ordered(meetings.distinct(), "starts_at")
+            for m in ordered(meetings, "starts_at", "id")
         ]
     if "proposal_event" in kinds:
         entries += [
@@ -421,7 +475,7 @@ def timeline(
     if "status_change" in kinds:
         entries += [
             TimelineEntry(c.changed_on, "status_change", f"{c.sticking_point}: {c.get_status_display()}", c, ())
-            for c in ordered(changes.distinct(), "changed_on", "id")
+            for c in ordered(changes, "changed_on", "id")
         ]
     if "position" in kinds:
         entries += [
@@ -432,7 +486,7 @@ def timeline(
         ]
     order = {kind: rank for rank, kind in enumerate(TIMELINE_KINDS)}
     entries.sort(key=lambda entry: (entry.on, order[entry.kind]), reverse=newest_first)
-    return entries[:limit]
+    return entries[offset : offset + limit]
 
 
 def calendar_meetings(*, today: datetime.date, past_days: int) -> QuerySet[Meeting]:
@@ -455,12 +509,19 @@ def calendar_meetings(*, today: datetime.date, past_days: int) -> QuerySet[Meeti
 # Units whose deliveries add up (people freed, bodies returned); any other unit (trucks per day, km, %,
 # days) is a level, so the latest delivery is what stands.
 SUMMED_UNITS = frozenset({Term.Unit.PEOPLE, Term.Unit.BODIES})
+# A track page stays readable (a few hundred KiB at most) however large the record: long lists stop at these
+# lengths, newest first, and link to the API's CSV export (or, for the timeline, to older pages).
 PAIRS_CHARTED = 5
+PAIRS_LISTED = 50
+PAIR_MEETINGS = 1000  # at most about this many of a track's latest meetings feed the chart
 PAIR_MONTHS_WINDOW = 24
-TIMELINE_LENGTH = 50
-CHANGES_LENGTH = 200
+TIMELINE_LENGTH = 25
+TIMELINE_PAGES = 40  # older than TIMELINE_PAGES * TIMELINE_LENGTH entries: the API's exports
+CHANGES_LENGTH = 20
+PROPOSALS_LISTED = 10
+FIGURE_MEASURES = 10  # the measures claimed last
+BOARD_CARDS = 6  # per status column, those whose status changed last; the rest are listed by title
 FEEDS_LISTED = 20
-FIGURES_LISTED = 300
 
 
 def _sources_of(model: type[CitedModel], ids: list[int]) -> dict[int, list[Citation]]:
@@ -545,39 +606,34 @@ class TrackOverview:
 
 def tracks_overview(*, today: datetime.date) -> list[TrackOverview]:
     """Every track with its parties, its current phase, its latest dated fact up to today and counts of its
-    meetings, proposals and sticking points (three queries)."""
+    meetings, proposals and sticking points (three queries).
+
+    Each latest date is the first row of a walk down a date index (meetings by start, proposal events,
+    responses and positions by day) that stops at the track's first row: a few rows per track, where a
+    maximum over the track's rows would read them all."""
 
     def count(rows) -> Coalesce:
-        return Coalesce(Subquery(rows.order_by().annotate(n=Count("pk")).values("n")), 0)
+        # COUNT(*) reads the track's index alone (an index-only scan), where COUNT(id) visits each row.
+        return Coalesce(Subquery(rows.order_by().annotate(n=Count("*")).values("n")), 0)
 
     def latest(rows, field: str) -> Subquery:
-        return Subquery(rows.filter(**{f"{field}__lte": today}).order_by().annotate(d=Max(field)).values("d"))
+        return Subquery(rows.filter(**{f"{field}__lte": today}).order_by(f"-{field}").values(field)[:1])
 
+    tomorrow = _start_of(today + datetime.timedelta(days=1))
     meetings = Meeting.tracks.through.objects.filter(track=OuterRef("pk")).values("track")
     proposals = Proposal.objects.filter(track=OuterRef("pk")).values("track")
     points = StickingPoint.objects.filter(track=OuterRef("pk")).values("track")
+    last_meeting = Meeting.objects.filter(tracks=OuterRef("pk"), starts_at__lt=tomorrow).order_by("-starts_at")
     tracks = (
         Track.objects.annotate(
             meeting_count=count(meetings),
             proposal_count=count(proposals),
             sticking_point_count=count(points),
-            last_meeting=latest(meetings, "meeting__starts_at__date"),
-            last_event=latest(
-                ProposalEvent.objects.filter(proposal__track=OuterRef("pk")).values("proposal__track"), "occurred_on"
-            ),
-            last_response=latest(
-                Response.objects.filter(proposal__track=OuterRef("pk")).values("proposal__track"), "responded_on"
-            ),
-            last_change=latest(
-                StickingPointStatus.objects.filter(sticking_point__track=OuterRef("pk")).values(
-                    "sticking_point__track"
-                ),
-                "changed_on",
-            ),
-            last_position=latest(
-                Position.objects.filter(sticking_point__track=OuterRef("pk")).values("sticking_point__track"),
-                "stated_on",
-            ),
+            last_meeting=Subquery(last_meeting.values("starts_at")[:1]),
+            last_event=latest(ProposalEvent.objects.filter(proposal__track=OuterRef("pk")), "occurred_on"),
+            last_response=latest(Response.objects.filter(proposal__track=OuterRef("pk")), "responded_on"),
+            last_change=latest(StickingPointStatus.objects.filter(sticking_point__track=OuterRef("pk")), "changed_on"),
+            last_position=latest(Position.objects.filter(sticking_point__track=OuterRef("pk")), "stated_on"),
         )
         .prefetch_related(
             Prefetch(
@@ -593,7 +649,8 @@ def tracks_overview(*, today: datetime.date) -> list[TrackOverview]:
     )
     overview = []
     for track in tracks:
-        dates = [track.last_meeting, track.last_event, track.last_response, track.last_change, track.last_position]
+        last_meeting = track.last_meeting.astimezone(datetime.UTC).date() if track.last_meeting else None
+        dates = [last_meeting, track.last_event, track.last_response, track.last_change, track.last_position]
         dates = [d if isinstance(d, datetime.date) else datetime.date.fromisoformat(d) for d in dates if d]
         current = next((row.phase for row in phases_on(track.phases.all(), today, as_of=None) if row.current), None)
         overview.append(
@@ -613,6 +670,11 @@ class BoardColumn:
     status: str
     label: str
     cards: list[tuple[StickingPoint, list[Stance]]]
+    others: list[StickingPoint]  # the rest of the column's points, beyond BOARD_CARDS, listed by title
+
+    @property
+    def count(self) -> int:
+        return len(self.cards) + len(self.others)
 
 
 @dataclass(frozen=True)
@@ -664,8 +726,11 @@ class FigureClaims:
 @dataclass(frozen=True)
 class MeetingFrequency:
     months: list[datetime.date]
-    pairs: list[PairMonths]  # every pair that met in the window, most meetings first
+    pairs: list[PairMonths]  # the PAIRS_LISTED pairs that met most in the window, most meetings first
     charted: list[PairMonths]  # the first PAIRS_CHARTED of them
+    pair_count: int  # every pair that met in the window
+    since: datetime.date  # the first day of the window
+    shortened: bool  # the window is shorter than PAIR_MONTHS_WINDOW: the track met more than PAIR_MEETINGS times
 
     def chart_data(self) -> dict:
         return {
@@ -703,12 +768,19 @@ class TrackDashboard:
     actors_by_role: dict[str, list[Actor]]
     phases: list[PhaseRow]
     changes: list[TimelineEntry]
+    more_changes: bool  # the period holds more than the CHANGES_LENGTH entries shown
     timeline: list[TimelineEntry]
+    timeline_page: int
+    older_entries: bool  # a next (older) page of the timeline exists and may be asked for
+    older_in_exports: bool  # older entries exist beyond the last page the form allows
     board: list[BoardColumn]
+    board_parties_only: bool  # the stances are those of the track's parties only
     proposals: list[ProposalVersions]
+    more_proposals: bool  # the track has more than the PROPOSALS_LISTED proposals shown
     planned_delivered: list[PlannedDelivered]
     meeting_frequency: MeetingFrequency
     figures: list[FigureClaims]
+    more_figures: bool  # more measures were claimed than the FIGURE_MEASURES shown
 
     @property
     def current_phase(self) -> PhaseRow | None:
@@ -725,12 +797,18 @@ class TrackDashboard:
         return sorted(found.values(), key=lambda actor: actor.name)
 
 
+def _start_of(day: datetime.date) -> datetime.datetime:
+    return datetime.datetime.combine(day, datetime.time.min, tzinfo=datetime.UTC)
+
+
 def _end_of(day: datetime.date) -> datetime.datetime:
     return datetime.datetime.combine(day, datetime.time.max, tzinfo=datetime.UTC)
 
 
-def _board(track: Track, as_of: datetime.date | None) -> list[BoardColumn]:
-    rows = sticking_point_board(StickingPoint.objects.filter(track=track), as_of=as_of)
+def _board(track: Track, as_of: datetime.date | None, actor_ids: list[int] | None) -> list[BoardColumn]:
+    rows = sticking_point_board(
+        StickingPoint.objects.filter(track=track), as_of=as_of, actors=actor_ids, cards_per_status=BOARD_CARDS
+    )
     sources = _sources_of(Position, [position.pk for row in rows for position in row.positions])
     return [
         BoardColumn(
@@ -739,21 +817,41 @@ def _board(track: Track, as_of: datetime.date | None) -> list[BoardColumn]:
             [
                 (row.sticking_point, [Stance(p, sources.get(p.pk, [])) for p in row.positions])
                 for row in rows
-                if row.sticking_point.status == status
+                if row.sticking_point.status == status and row.carded
             ],
+            [row.sticking_point for row in rows if row.sticking_point.status == status and not row.carded],
         )
         for status, label in StickingPoint.Status.choices
     ]
 
 
 def _proposals(track: Track, day: datetime.date, as_of: datetime.date | None):
-    proposals = list(
+    """The PROPOSALS_LISTED proposals most recently acted on (latest status event first), whether there are
+    more, their versions compared with the earlier version (when it existed by then) and planned versus
+    delivered for their terms with a quantity."""
+    if as_of is None:
+        previous_existed = Value(True)
+    else:
+        previous_existed = Exists(
+            ProposalEvent.objects.filter(proposal=OuterRef("previous_version_id"), occurred_on__lte=as_of)
+        )
+    latest_first = (F("latest_event_on").desc(nulls_last=True), "-id")
+    # The latest proposals' ids first (a subquery), so that their statuses are worked out for them alone.
+    recent = (
         proposals_with_status(Proposal.objects.filter(track=track), as_of=as_of)
-        .select_related("proposer", "previous_version")
-        .order_by("title", "id")
+        .order_by(*latest_first)
+        .values("pk")[: PROPOSALS_LISTED + 1]
     )
-    present = {proposal.pk for proposal in proposals}
-    ids = present | {p.previous_version_id for p in proposals if p.previous_version_id}
+    proposals = list(
+        proposals_with_status(Proposal.objects.filter(pk__in=recent), as_of=as_of)
+        .annotate(previous_existed=previous_existed)
+        .select_related("proposer", "previous_version")
+        .order_by(*latest_first)
+    )
+    more = len(proposals) > PROPOSALS_LISTED
+    proposals = proposals[:PROPOSALS_LISTED]
+    compared = {p.pk for p in proposals if p.previous_version_id and p.previous_existed}
+    ids = {p.pk for p in proposals} | {p.previous_version_id for p in proposals if p.pk in compared}
     terms: dict[int, list[Term]] = {}
     deliveries = Delivery.objects.filter(delivered_on__lte=day).order_by("delivered_on", "id")
     for term in (
@@ -765,9 +863,9 @@ def _proposals(track: Track, day: datetime.date, as_of: datetime.date | None):
     versions = [
         ProposalVersions(
             proposal,
-            proposal.previous_version if proposal.previous_version_id in present else None,
+            proposal.previous_version if proposal.pk in compared else None,
             compare_terms(terms.get(proposal.previous_version_id, []), terms.get(proposal.pk, []))
-            if proposal.previous_version_id in present
+            if proposal.pk in compared
             else [],
         )
         for proposal in proposals
@@ -782,13 +880,23 @@ def _proposals(track: Track, day: datetime.date, as_of: datetime.date | None):
             summed = term.unit in SUMMED_UNITS
             delivered = (sum(amounts) if summed else amounts[-1]) if amounts else None
             planned.append(PlannedDelivered(term, proposal, delivered, summed, done))
-    return versions, planned
+    return versions, more, planned
 
 
 def _meeting_frequency(track: Track, day: datetime.date) -> MeetingFrequency:
+    """Pairs by month over the PAIR_MONTHS_WINDOW months up to the day; a track with more than PAIR_MEETINGS
+    meetings in them gets the whole months after the one of its PAIR_MEETINGS-th latest meeting (at least
+    the day's month), so that the pairs counted stay bounded however busy the track (the cut-off is a walk
+    down the start index)."""
     start = (day.replace(day=1) - datetime.timedelta(days=31 * (PAIR_MONTHS_WINDOW - 1))).replace(day=1)
-    since = datetime.datetime.combine(start, datetime.time.min, tzinfo=datetime.UTC)
-    pairs = meeting_pairs_by_month(since=since, until=_end_of(day), track=track)
+    window = _meetings_held_or_planned(since=_start_of(start), until=_end_of(day), track=track)
+    cutoff = list(window.order_by("-starts_at", "-id").values_list("starts_at", flat=True)[PAIR_MEETINGS - 1 :][:1])
+    if cutoff:
+        after = (cutoff[0].astimezone(datetime.UTC).date().replace(day=1) + datetime.timedelta(days=32)).replace(day=1)
+        start = min(after, day.replace(day=1))
+    pairs, pair_count = meeting_pairs_by_month(
+        since=_start_of(start), until=_end_of(day), track=track, limit=PAIRS_LISTED
+    )
     met = sorted({month for pair in pairs for month in pair.by_month})
     months = []
     if met:
@@ -796,21 +904,39 @@ def _meeting_frequency(track: Track, day: datetime.date) -> MeetingFrequency:
         while month <= met[-1]:
             months.append(month)
             month = (month + datetime.timedelta(days=32)).replace(day=1)
-    return MeetingFrequency(months, pairs, pairs[:PAIRS_CHARTED])
+    return MeetingFrequency(months, pairs, pairs[:PAIRS_CHARTED], pair_count, start, bool(cutoff))
 
 
-def _figures(track: Track, day: datetime.date) -> list[FigureClaims]:
+def _figures(track: Track, day: datetime.date) -> tuple[list[FigureClaims], bool]:
+    """Each claimant's latest claim on each of the FIGURE_MEASURES measures claimed last, up to the day, and
+    whether more measures were claimed (earlier claims and other measures are in the API's export)."""
+    latest_first = Window(
+        RowNumber(),
+        partition_by=[F("metric"), F("claimed_by_id"), F("claimant_name")],
+        order_by=[F("as_of").desc(), F("id").desc()],
+    )
     figures = list(
         Figure.objects.filter(track=track, as_of__lte=day)
+        .annotate(rank=latest_first)
+        .filter(rank=1)
         .select_related("claimed_by")
-        .order_by("metric", "as_of", "id")[:FIGURES_LISTED]
+        .order_by("metric", "as_of", "id")
     )
-    sources = _sources_of(Figure, [figure.pk for figure in figures])
-    groups: dict[str, FigureClaims] = {}
+    by_metric: dict[str, list[Figure]] = {}
     for figure in figures:
-        claim = Claim(figure, sources.get(figure.pk, []))
-        groups.setdefault(figure.metric, FigureClaims(figure.metric, figure.label, [])).claims.append(claim)
-    return list(groups.values())
+        by_metric.setdefault(figure.metric, []).append(figure)
+    latest = sorted(by_metric, key=lambda metric: max(f.as_of for f in by_metric[metric]), reverse=True)
+    shown = sorted(latest[:FIGURE_MEASURES])
+    sources = _sources_of(Figure, [figure.pk for metric in shown for figure in by_metric[metric]])
+    groups = [
+        FigureClaims(metric, by_metric[metric][0].label, [Claim(f, sources.get(f.pk, [])) for f in by_metric[metric]])
+        for metric in shown
+    ]
+    return groups, len(by_metric) > len(shown)
+
+
+def _cut(entries: list[TimelineEntry], length: int) -> tuple[list[TimelineEntry], bool]:
+    return entries[:length], len(entries) > length
 
 
 def track_dashboard(
@@ -821,18 +947,41 @@ def track_dashboard(
     since: datetime.date | None = None,
     kind: str = "",
     actor: Actor | None = None,
+    page: int = 1,
 ) -> TrackDashboard:
     """One track as it stood at the end of `as_of` (or today): its actors and phases, what changed since
-    `since` (default: the seven days before), the latest timeline entries (of one kind, or involving one
-    actor, if asked), the sticking-point board with each stance's sources, the proposals' versions term by
-    term, planned versus delivered, how often pairs of actors met month by month, and the figures claimed.
+    `since` (default: the seven days before; the latest CHANGES_LENGTH entries), a page of the timeline
+    (TIMELINE_LENGTH entries, newest first; of one kind, or involving one actor, if asked), the
+    sticking-point board with each party's stance and its sources, the latest
+    proposals' versions term by term and planned versus delivered, how often pairs of actors met month by
+    month, and each claimant's latest figures.
     `track` comes with its actors and phases prefetched (`track_for_dashboard`)."""
     day = as_of or today
     since = since or day - datetime.timedelta(days=7)
     by_role: dict[str, list[Actor]] = {}
     for row in track.track_actors.all():
         by_role.setdefault(row.role, []).append(row.actor)
-    versions, planned = _proposals(track, day, as_of)
+    # The board shows the parties' stances; a track that names no party shows everyone's.
+    party_ids = [row.actor_id for row in track.track_actors.all() if row.role == TrackActor.Role.PARTY] or None
+    versions, more_proposals, planned = _proposals(track, day, as_of)
+    figures, more_figures = _figures(track, day)
+    latest = timeline(
+        until=day,
+        track=track,
+        actor=actor,
+        kinds=[kind] if kind else TIMELINE_KINDS,
+        limit=TIMELINE_LENGTH + 1,
+        offset=(page - 1) * TIMELINE_LENGTH,
+        newest_first=True,
+    )
+    if page == 1 and not kind and actor is None and CHANGES_LENGTH <= TIMELINE_LENGTH:
+        # The unfiltered timeline's first page holds the latest entries up to the day: what changed since
+        # is its head (any change it lacks is older than its oldest entry), read without queries of its own.
+        recent = [entry for entry in latest if entry.on >= since]
+    else:
+        recent = timeline(since=since, until=day, track=track, limit=CHANGES_LENGTH + 1, newest_first=True)
+    changes, more_changes = _cut(recent, CHANGES_LENGTH)
+    entries, more_entries = _cut(latest, TIMELINE_LENGTH)
     return TrackDashboard(
         track=track,
         day=day,
@@ -840,20 +989,20 @@ def track_dashboard(
         since=since,
         actors_by_role=by_role,
         phases=phases_on(track.phases.all(), day, as_of=as_of),
-        changes=timeline(since=since, until=day, track=track, limit=CHANGES_LENGTH, newest_first=True),
-        timeline=timeline(
-            until=day,
-            track=track,
-            actor=actor,
-            kinds=[kind] if kind else TIMELINE_KINDS,
-            limit=TIMELINE_LENGTH,
-            newest_first=True,
-        ),
-        board=_board(track, as_of),
+        changes=changes,
+        more_changes=more_changes,
+        timeline=entries,
+        timeline_page=page,
+        older_entries=more_entries and page < TIMELINE_PAGES,
+        older_in_exports=more_entries and page >= TIMELINE_PAGES,
+        board=_board(track, as_of, party_ids),
+        board_parties_only=party_ids is not None,
         proposals=versions,
+        more_proposals=more_proposals,
         planned_delivered=planned,
         meeting_frequency=_meeting_frequency(track, day),
-        figures=_figures(track, day),
+        figures=figures,
+        more_figures=more_figures,
     )
 
 

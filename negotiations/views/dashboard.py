@@ -90,6 +90,7 @@ def track_detail(request, slug):
         since=query["since"],
         kind=query["kind"],
         actor=query["actor"],
+        page=query["page"],
     )
     if request.user.has_perms(INGESTION_READS):
         context["ingestion"] = selectors.ingestion_health()

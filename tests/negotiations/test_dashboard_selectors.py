@@ -143,7 +143,7 @@ def test_meeting_pairs_by_month_count_each_pairs_meetings_per_month():
             f.ParticipantFactory(meeting=meeting, actor=actor)
     f.ParticipantFactory(actor=a, meeting=f.ParticipantFactory(actor=b).meeting)  # another track's meeting
     with CaptureQueriesContext(connection) as queries:
-        pairs = selectors.meeting_pairs_by_month(track=track)
+        pairs, met = selectors.meeting_pairs_by_month(track=track)
     assert len(queries) == 2  # the counts, then the actors
     july, september = datetime.date(2025, 7, 1), datetime.date(2025, 9, 1)
     assert [(p.first.name, p.second.name, p.by_month, p.total) for p in pairs] == [
@@ -151,8 +151,15 @@ def test_meeting_pairs_by_month_count_each_pairs_meetings_per_month():
         ("A", "C", {july: 1}, 1),
         ("B", "C", {july: 1}, 1),
     ]
-    until_august = selectors.meeting_pairs_by_month(track=track, until=datetime.datetime(2025, 8, 31, tzinfo=UTC))
+    assert met == 3
+    until_august, _ = selectors.meeting_pairs_by_month(track=track, until=datetime.datetime(2025, 8, 31, tzinfo=UTC))
     assert until_august[0].by_month == {july: 2}
+    # The pairs that met most, and how many met in all.
+    assert [(p.first.name, p.second.name) for p in selectors.meeting_pairs_by_month(track=track, limit=2)[0]] == [
+        ("A", "B"),
+        ("A", "C"),
+    ]
+    assert selectors.meeting_pairs_by_month(track=track, limit=2)[1] == 3
 
 
 def test_the_current_phase_today_is_the_one_in_progress_and_as_of_a_day_the_one_then_started():
