@@ -10,7 +10,7 @@ and `-word` to exclude.
 
 Matches are ranked (`ts_rank` over the stored vector, `RANK` annotation). A page-numbered list of a
 search reaches the first `CAP` matches in the list's order (by default the most recent), best first:
-ranking every match of a common word would cost time in proportion to the table (`capped`).
+ranking every match of a common word would cost time in proportion to the table (`FirstMatches`).
 
 SQLite has no text search: there every word must appear somewhere in the fields, as a substring and
 case-insensitively (for ASCII letters); quotes and `or` are ignored, `-word` still excludes, and
@@ -30,7 +30,6 @@ from django.contrib.postgres.search import (
 from django.db import connections
 from django.db.migrations.operations.base import Operation
 from django.db.models import Expression, F, FloatField, Q, QuerySet, Value
-from django.db.models.expressions import OrderBy
 
 from .migration_operations import AddIndexOnPostgres
 
@@ -104,14 +103,26 @@ def is_search(queryset: QuerySet) -> bool:
     return RANK in queryset.query.annotations
 
 
-def capped(queryset: QuerySet, *, by_rank: bool) -> QuerySet:
-    """A search (from `matches`, ordered) cut to its first `CAP` rows in that order; then, `by_rank`,
-    ordered best first, ties in the given order. Its count is at most `CAP`: `CAP` means "or more"."""
-    order = queryset.query.order_by
-    first = queryset.filter(pk__in=queryset.values("pk")[:CAP])
-    if not by_rank:
-        return first
-    return first.order_by(OrderBy(F(RANK), descending=True), *order)
+class FirstMatches:
+    """A search (from `matches`, ordered) as a paginator's object list: its first `CAP` rows in the
+    queryset's order, then, `by_rank`, best first (a stable sort: ties keep that order). One query
+    finds their ids and ranks; each page then reads its own rows. The count is at most `CAP`, which
+    means "or more"."""
+
+    def __init__(self, queryset: QuerySet, *, by_rank: bool):
+        rows = list(queryset.prefetch_related(None).values_list("pk", RANK)[:CAP])
+        if by_rank:
+            rows.sort(key=lambda row: -row[1])
+        self.ids = [pk for pk, _ in rows]
+        self.queryset = queryset
+
+    def count(self) -> int:
+        return len(self.ids)
+
+    def __getitem__(self, window: slice) -> list:
+        ids = self.ids[window]
+        found = {row.pk: row for row in self.queryset.filter(pk__in=ids)} if ids else {}
+        return [found[pk] for pk in ids]
 
 
 def substring_match(fields: tuple[str, ...], query: str) -> Q:
@@ -164,7 +175,7 @@ class AddSearchVector(Operation):
     """
 
     reversible = True
-    BATCH = 5000
+    BATCH = 1000
 
     def __init__(self, model_name: str, name: str, fields: list[str], replaces: str):
         self.model_name, self.name, self.fields, self.replaces = model_name, name, fields, replaces

@@ -97,7 +97,7 @@ class PagePagination(PageNumberPagination):
             return self.cursor.paginate_queryset(queryset, request, view)
         is_search = search.is_search(queryset)
         if is_search:
-            queryset = search.capped(queryset, by_rank=not request.query_params.get("ordering", "").strip())
+            queryset = search.FirstMatches(queryset, by_rank=not request.query_params.get("ordering", "").strip())
         rows = super().paginate_queryset(queryset, request, view)
         self.capped = is_search and self.page.paginator.count >= search.CAP
         return rows
