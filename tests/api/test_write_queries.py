@@ -3,22 +3,23 @@ and its version moves once (tracker/api/services.py: replace_rows, touches_defer
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from rest_framework import status
 
 from actors.models import Actor
-from negotiations.models import Proposal, Term
+from negotiations.models import Meeting, Proposal, Term
 from tests import factories as f
 from tests.api.conftest import send
+from tracker.api.services import touches_deferred
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def analyst(client_for):
-    ContentType.objects.get_for_models(Actor, Proposal)  # the cache a first read would fill
+    ContentType.objects.get_for_models(Actor, Meeting, Proposal)  # the cache a first read would fill
     return client_for("analyst")
 
 
@@ -36,6 +37,9 @@ PROPOSAL_PATCH = 43
 # history INSERT), its PUT with the claim and the aliases' and affiliations' replacement.
 ACTOR_POST = 34
 ACTOR_PUT = 38
+# A meeting: its participants' actors (and the actors they represent) are read in one query per field
+# for the whole list (tracker/api/serializers.py: RecordsListSerializer), then written as terms are.
+MEETING_POST = 36
 
 
 def terms(count: int, quantity: int = 10) -> list[dict]:
@@ -128,6 +132,43 @@ def test_an_actor_costs_the_same_with_1_or_5_aliases(analyst):
     assert counts == {1: ACTOR_PUT, 5: ACTOR_PUT}
 
 
+def test_a_meeting_costs_the_same_with_1_or_5_participants(analyst):
+    actors = [f.ActorFactory(slug=f"envoy-{n}") for n in range(5)]
+    state = f.StateFactory(slug="qatar")
+    counts = {}
+    for size in (1, 5):
+        participants = [
+            {"actor": actor.slug if n % 2 else actor.pk, "role": "mediator", "representing": "qatar"}
+            for n, actor in enumerate(actors[:size])
+        ]
+        payload = {
+            "title": f"Talks {size}",
+            "format": "indirect",
+            "starts_at": "2025-07-06T20:00:00Z",
+            "participants": participants,
+        }
+        counts[size], sql = queries(analyst, "post", reverse("api:meeting-list"), payload)
+        assert version_updates(sql, "negotiations_meeting") == 1
+        meeting = Meeting.objects.get(title=f"Talks {size}")
+        rows = meeting.participant_rows.order_by("actor_id").values_list("actor_id", "representing_id")
+        assert list(rows) == [(actor.pk, state.pk) for actor in actors[:size]]
+    assert counts == {1: MEETING_POST, 5: MEETING_POST}
+
+
+def test_an_unknown_participant_is_still_a_400_naming_it(analyst):
+    f.ActorFactory(slug="envoy")
+    participants = [{"actor": "envoy", "role": "mediator"}, {"actor": "nobody", "role": "mediator"}]
+    payload = {
+        "title": "Talks",
+        "format": "indirect",
+        "starts_at": "2025-07-06T20:00:00Z",
+        "participants": participants,
+    }
+    response = send(analyst, "post", reverse("api:meeting-list"), payload)
+    assert response.status_code == status.HTTP_400_BAD_REQUEST
+    assert response.json() == {"participants": {"1": {"actor": ['No actor with slug "nobody".']}}}
+
+
 def test_a_term_given_twice_is_still_a_400_naming_it(analyst):
     f.TrackFactory(slug="gaza"), f.StateFactory(slug="israel")
     twice = [*terms(2), terms(1)[0]]
@@ -149,3 +190,17 @@ def test_a_term_the_database_refuses_is_a_400_naming_it(analyst):
     )
     assert response.status_code == status.HTTP_400_BAD_REQUEST
     assert list(response.json()["terms"]) == ["2"]
+
+
+def test_touches_inside_a_deferred_block_are_made_once_at_its_end():
+    proposal = f.ProposalFactory()
+    terms = [f.TermFactory(proposal=proposal, key=f"k{n}") for n in range(3)]
+    before = Proposal.objects.get().updated_at
+    with CaptureQueriesContext(connection) as captured, transaction.atomic(), touches_deferred():
+        for term in terms:
+            term.save()  # post_save: the proposal shows its terms (tracker/api/freshness.py)
+        with touches_deferred():  # a nested block joins the outer one
+            terms[0].delete()
+        assert Proposal.objects.get().updated_at == before  # not yet
+    assert version_updates([q["sql"] for q in captured.captured_queries], "negotiations_proposal") == 1
+    assert Proposal.objects.get().updated_at > before

@@ -149,7 +149,9 @@ def replace_rows(
         if prepare is not None:
             prepare(row)
         try:
-            row.full_clean(exclude=list(parent), validate_unique=False, validate_constraints=False)
+            # Not checked again: the parent, and the records the input names (read from the database).
+            read = [name for name, value in item.items() if isinstance(value, Model) and value.pk is not None]
+            row.full_clean(exclude=[*parent, *read], validate_unique=False, validate_constraints=False)
         except DjangoValidationError as error:
             raise nested_error(field, index, error) from error
     try:
