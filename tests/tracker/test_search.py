@@ -152,7 +152,7 @@ def test_the_stored_vector_is_the_fields_vector_after_insert_and_change(model, f
 
 
 @pytest.mark.skipif(not POSTGRES, reason="the stored vectors are PostgreSQL's")
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_migration_fills_existing_rows_in_batches(monkeypatch):
     operation = ADD_ARTICLE_VECTOR
     articles = [f.ArticleFactory(title=f"Ceasefire talks, round {n}") for n in range(7)]

@@ -13,7 +13,8 @@ terms moves its version once, in one UPDATE, not ten times.
 
 Not covered: a renamed actor or track shown by name inside other records (mirror `actors/` and
 `tracks/` for names), and bulk writes (`bulk_create`, queryset `update`), which send no signals;
-the ingestion's own bulk writes touch their article themselves.
+the ingestion's own bulk writes touch their article themselves, and so does `replace_rows` (the
+API's nested rows) their record.
 """
 
 from collections.abc import Callable, Iterable
