@@ -219,7 +219,17 @@ class AddSearchVector(Operation):
             f"CREATE TRIGGER {function} BEFORE INSERT OR UPDATE OF {fields} ON {table} "
             f"FOR EACH ROW EXECUTE FUNCTION {function}()"
         )
-        key = quote(model._meta.pk.column)
+        self.fill(schema_editor, model)
+        schema_editor.execute(
+            f"CREATE INDEX CONCURRENTLY IF NOT EXISTS {quote(self.name)} ON {table} USING gin ({column})"
+        )
+        schema_editor.execute(f"DROP INDEX CONCURRENTLY IF EXISTS {quote(self.replaces)}")
+
+    def fill(self, schema_editor, model) -> None:
+        """Step 3: the rows whose vector is empty get it, `BATCH` ids at a time (each statement commits
+        on its own when the migration is non-atomic)."""
+        table, _, column = self._sql_names(model, schema_editor)
+        key = schema_editor.quote_name(model._meta.pk.column)
         with schema_editor.connection.cursor() as cursor:
             cursor.execute(f"SELECT min({key}), max({key}) FROM {table}")  # noqa: S608 (quoted names)
             low, high = cursor.fetchone()
@@ -228,10 +238,6 @@ class AddSearchVector(Operation):
                 batch = f"WHERE {key} >= %s AND {key} < %s AND {column} IS NULL"
                 cursor.execute(f"{fill} {batch}", [low, low + self.BATCH])
                 low += self.BATCH
-        schema_editor.execute(
-            f"CREATE INDEX CONCURRENTLY IF NOT EXISTS {quote(self.name)} ON {table} USING gin ({column})"
-        )
-        schema_editor.execute(f"DROP INDEX CONCURRENTLY IF EXISTS {quote(self.replaces)}")
 
     def database_backwards(self, app_label, schema_editor, from_state, to_state):
         if schema_editor.connection.vendor != "postgresql":
