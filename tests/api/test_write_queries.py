@@ -11,6 +11,7 @@ from rest_framework import status
 from actors.models import Actor
 from negotiations.models import Meeting, Proposal, Term
 from tests import factories as f
+from tests.admin_forms import change_form_data
 from tests.api.conftest import send
 from tracker.api.services import touches_deferred
 
@@ -204,3 +205,21 @@ def test_touches_inside_a_deferred_block_are_made_once_at_its_end():
         assert Proposal.objects.get().updated_at == before  # not yet
     assert version_updates([q["sql"] for q in captured.captured_queries], "negotiations_proposal") == 1
     assert Proposal.objects.get().updated_at > before
+
+
+def test_an_admin_save_with_changed_inline_rows_moves_the_version_once(client_for):
+    client = client_for("analyst")
+    proposal = f.ProposalFactory()
+    for n in range(3):
+        f.TermFactory(proposal=proposal, key=f"k{n}", text=f"Clause {n}")
+    url = reverse("admin:negotiations_proposal_change", args=[proposal.pk])
+    data = change_form_data(client.get(url))
+    texts = [name for name in data if name.startswith("terms-") and name.endswith("-text")]
+    assert len(texts) == 3
+    for name in texts:
+        data[name] = f"{data[name]}, amended"
+    with CaptureQueriesContext(connection) as captured:
+        response = client.post(url, data)
+    assert response.status_code == 302, response.context["errors"]
+    assert sorted(Term.objects.values_list("text", flat=True)) == [f"Clause {n}, amended" for n in range(3)]
+    assert version_updates([q["sql"] for q in captured.captured_queries], "negotiations_proposal") == 1
