@@ -3,6 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from tracker.models import TimeStampedModel
@@ -58,6 +59,9 @@ class Actor(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("actor", kwargs={"slug": self.slug})
 
 
 class Alias(TimeStampedModel):

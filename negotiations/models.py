@@ -8,6 +8,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from actors.models import Actor
@@ -88,6 +89,9 @@ class Track(CitedModel):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("track", kwargs={"slug": self.slug})
 
 
 class TrackActor(TimeStampedModel):
@@ -210,6 +214,9 @@ class Meeting(CitedModel):
     def __str__(self) -> str:
         return f"{self.title} ({self.starts_at:%Y-%m-%d})"
 
+    def get_absolute_url(self) -> str:
+        return reverse("meeting", kwargs={"pk": self.pk})
+
     @property
     def duration(self):
         return self.ends_at - self.starts_at if self.ends_at else None
@@ -298,6 +305,9 @@ class Proposal(CitedModel):
 
     def __str__(self) -> str:
         return f"{self.title} {self.version_label}".strip()
+
+    def get_absolute_url(self) -> str:
+        return reverse("proposal", kwargs={"slug": self.slug})
 
 
 class ProposalEvent(TimeStampedModel):
@@ -492,6 +502,9 @@ class StickingPoint(CitedModel):
 
     def __str__(self) -> str:
         return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("sticking-point", kwargs={"slug": self.slug})
 
 
 class StickingPointStatus(TimeStampedModel):

@@ -13,7 +13,9 @@ sticking point with positions but no status change yet is open.
 """
 
 import datetime
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db.models import (
     Case,
@@ -33,14 +35,20 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, TruncMonth
 
 from actors.models import Actor
+from news.models import Article, Feed
 
 from .models import (
     EVENT_STATUS,
+    Citation,
+    CitedModel,
+    Delivery,
+    Figure,
     Meeting,
     Participant,
+    Phase,
     Position,
     Proposal,
     ProposalEvent,
@@ -49,6 +57,7 @@ from .models import (
     StickingPointStatus,
     Term,
     Track,
+    TrackActor,
 )
 
 
@@ -170,14 +179,15 @@ class Pair:
     last_met: datetime.datetime
 
 
-def meeting_pairs(
+def _pairs_met(
     *,
-    since: datetime.datetime | None = None,
-    until: datetime.datetime | None = None,
-    actor: Actor | None = None,
-    track: Track | None = None,
-) -> list[Pair]:
-    """How often each pair of actors met (held or scheduled meetings, not cancelled or postponed), most first."""
+    since: datetime.datetime | None,
+    until: datetime.datetime | None,
+    actor: Actor | None,
+    track: Track | None,
+) -> QuerySet[Participant]:
+    """Participant rows joined to each later-listed co-participant of the same meeting (held or scheduled,
+    not cancelled or postponed): one row per pair per meeting, to be grouped by the caller."""
     meetings = Meeting.objects.exclude(status__in=[Meeting.Status.CANCELLED, Meeting.Status.POSTPONED])
     if since is not None:
         meetings = meetings.filter(starts_at__gte=since)
@@ -189,8 +199,19 @@ def meeting_pairs(
     same_meeting = Q(meeting__in=meetings, meeting__participant_rows__actor_id__gt=F("actor_id"))
     if actor is not None:
         same_meeting &= Q(actor_id=actor.pk) | Q(meeting__participant_rows__actor_id=actor.pk)
+    return Participant.objects.filter(same_meeting)
+
+
+def meeting_pairs(
+    *,
+    since: datetime.datetime | None = None,
+    until: datetime.datetime | None = None,
+    actor: Actor | None = None,
+    track: Track | None = None,
+) -> list[Pair]:
+    """How often each pair of actors met (held or scheduled meetings, not cancelled or postponed), most first."""
     pairs = (
-        Participant.objects.filter(same_meeting)
+        _pairs_met(since=since, until=until, actor=actor, track=track)
         .values(first_id=F("actor_id"), second_id=F("meeting__participant_rows__actor_id"))
         .annotate(
             meetings=Count("meeting", distinct=True),
@@ -208,6 +229,44 @@ def meeting_pairs(
 
 
 @dataclass(frozen=True)
+class PairMonths:
+    first: Actor
+    second: Actor
+    by_month: dict[datetime.date, int]  # the first day of a month -> meetings that month
+
+    @property
+    def total(self) -> int:
+        return sum(self.by_month.values())
+
+
+def meeting_pairs_by_month(
+    *,
+    since: datetime.datetime | None = None,
+    until: datetime.datetime | None = None,
+    track: Track | None = None,
+) -> list[PairMonths]:
+    """How often each pair of actors met in each calendar month (UTC), the pairs that met most first (two
+    queries: the counts, then the actors)."""
+    rows = list(
+        _pairs_met(since=since, until=until, actor=None, track=track)
+        .annotate(month=TruncMonth("meeting__starts_at"))
+        .values("month", first_id=F("actor_id"), second_id=F("meeting__participant_rows__actor_id"))
+        .annotate(meetings=Count("meeting", distinct=True))
+        .order_by()
+    )
+    actors = Actor.objects.in_bulk({row["first_id"] for row in rows} | {row["second_id"] for row in rows})
+    months: dict[tuple[int, int], dict[datetime.date, int]] = {}
+    for row in rows:
+        month = row["month"].date() if isinstance(row["month"], datetime.datetime) else row["month"]
+        months.setdefault((row["first_id"], row["second_id"]), {})[month] = row["meetings"]
+    pairs = [
+        PairMonths(actors[first], actors[second], dict(sorted(counts.items())))
+        for (first, second), counts in months.items()
+    ]
+    return sorted(pairs, key=lambda pair: (-pair.total, pair.first.name, pair.second.name))
+
+
+@dataclass(frozen=True)
 class TermChange:
     key: str
     kind: str
@@ -218,8 +277,14 @@ class TermChange:
 
 def proposal_comparison(before: Proposal, after: Proposal) -> list[TermChange]:
     """Two versions of a proposal, term by term (matched on the term's stable key), in the later version's order."""
-    old = {term.key: term for term in before.terms.order_by("position", "id")}
-    new = {term.key: term for term in after.terms.order_by("position", "id")}
+    return compare_terms(before.terms.order_by("position", "id"), after.terms.order_by("position", "id"))
+
+
+def compare_terms(before: Iterable[Term], after: Iterable[Term]) -> list[TermChange]:
+    """Two versions' terms (each in its own order) matched on the term's key: the later version's terms in
+    its order, then the terms it dropped."""
+    old = {term.key: term for term in before}
+    new = {term.key: term for term in after}
     rows = []
     for key in [*new, *(key for key in old if key not in new)]:
         a, b = old.get(key), new.get(key)
@@ -281,16 +346,23 @@ class TimelineEntry:
         return tuple(actor.pk for actor in self.actors)
 
 
+TIMELINE_KINDS = ("meeting", "proposal_event", "response", "status_change", "position")
+
+
 def timeline(
     *,
     since: datetime.date | None = None,
     until: datetime.date | None = None,
     track: Track | None = None,
     actor: Actor | None = None,
+    kinds: Collection[str] = TIMELINE_KINDS,
     limit: int = 500,
+    newest_first: bool = False,
 ) -> list[TimelineEntry]:
-    """Meetings, proposal events, responses, status changes and positions merged in date order, each with
-    the actors it involves loaded (six queries: the meetings' participants prefetched, actors joined)."""
+    """Meetings, proposal events, responses, status changes and positions (or only the `kinds` asked for)
+    merged in date order, each with the actors it involves loaded (a query per kind, and one for the
+    meetings' participants; actors joined). At most `limit` entries: the earliest, or with `newest_first`
+    the latest, newest first."""
 
     def dated(queryset, field: str):
         if since is not None:
@@ -298,6 +370,9 @@ def timeline(
         if until is not None:
             queryset = queryset.filter(**{f"{field}__lte": until})
         return queryset
+
+    def ordered(queryset, *fields: str):
+        return queryset.order_by(*(f"-{field}" for field in fields) if newest_first else fields)[:limit]
 
     participants = Participant.objects.select_related("actor").order_by("id")
     meetings = dated(Meeting.objects.all(), "starts_at__date").prefetch_related(
@@ -319,12 +394,14 @@ def timeline(
         responses = responses.filter(actor=actor)
         changes = changes.filter(sticking_point__positions__actor=actor)
         positions = positions.filter(actor=actor)
-    entries = [
-        *(
+    entries = []
+    if "meeting" in kinds:
+        entries += [
             TimelineEntry(m.starts_at.date(), "meeting", m.title, m, tuple(r.actor for r in m.participant_rows.all()))
-            for m in meetings.distinct().order_by("starts_at")[:limit]
-        ),
-        *(
+            for m in ordered(meetings.distinct(), "starts_at")
+        ]
+    if "proposal_event" in kinds:
+        entries += [
             TimelineEntry(
                 e.occurred_on,
                 "proposal_event",
@@ -332,27 +409,29 @@ def timeline(
                 e,
                 (e.actor,) if e.actor_id else (),
             )
-            for e in events.order_by("occurred_on", "id")[:limit]
-        ),
-        *(
+            for e in ordered(events, "occurred_on", "id")
+        ]
+    if "response" in kinds:
+        entries += [
             TimelineEntry(
                 r.responded_on, "response", f"{r.actor} on {r.proposal}: {r.get_kind_display()}", r, (r.actor,)
             )
-            for r in responses.order_by("responded_on", "id")[:limit]
-        ),
-        *(
+            for r in ordered(responses, "responded_on", "id")
+        ]
+    if "status_change" in kinds:
+        entries += [
             TimelineEntry(c.changed_on, "status_change", f"{c.sticking_point}: {c.get_status_display()}", c, ())
-            for c in changes.distinct().order_by("changed_on", "id")[:limit]
-        ),
-        *(
+            for c in ordered(changes.distinct(), "changed_on", "id")
+        ]
+    if "position" in kinds:
+        entries += [
             TimelineEntry(
                 p.stated_on, "position", f"{p.actor} on {p.sticking_point}: {p.get_stance_display()}", p, (p.actor,)
             )
-            for p in positions.order_by("stated_on", "id")[:limit]
-        ),
-    ]
-    order = {"meeting": 0, "proposal_event": 1, "response": 2, "status_change": 3, "position": 4}
-    entries.sort(key=lambda entry: (entry.on, order[entry.kind]))
+            for p in ordered(positions, "stated_on", "id")
+        ]
+    order = {kind: rank for rank, kind in enumerate(TIMELINE_KINDS)}
+    entries.sort(key=lambda entry: (entry.on, order[entry.kind]), reverse=newest_first)
     return entries[:limit]
 
 
@@ -365,4 +444,454 @@ def calendar_meetings(*, today: datetime.date, past_days: int) -> QuerySet[Meeti
         Meeting.objects.filter(starts_at__date__gte=today - datetime.timedelta(days=past_days))
         .prefetch_related(Prefetch("participant_rows", queryset=participants))
         .order_by("starts_at", "id")
+    )
+
+
+# The dashboard pages -----------------------------------------------------------
+#
+# Each page reads a fixed number of queries whatever the size of the record: every list is loaded in one
+# query (its related rows joined or prefetched once), counts and latest dates come as subqueries.
+
+# Units whose deliveries add up (people freed, bodies returned); any other unit (trucks per day, km, %,
+# days) is a level, so the latest delivery is what stands.
+SUMMED_UNITS = frozenset({Term.Unit.PEOPLE, Term.Unit.BODIES})
+PAIRS_CHARTED = 5
+PAIR_MONTHS_WINDOW = 24
+TIMELINE_LENGTH = 50
+CHANGES_LENGTH = 200
+FEEDS_LISTED = 20
+FIGURES_LISTED = 300
+
+
+def _sources_of(model: type[CitedModel], ids: list[int]) -> dict[int, list[Citation]]:
+    """The citations of these records, by record id, with what a source link needs (never an article's
+    text). One query: the content type is joined, not looked up (its cache would make the count vary)."""
+    citations = (
+        Citation.objects.filter(
+            content_type__app_label=model._meta.app_label,
+            content_type__model=model._meta.model_name,
+            object_id__in=ids,
+        )
+        .select_related("article")
+        .only(
+            "content_type_id",
+            "object_id",
+            "url",
+            "publisher",
+            "title",
+            "published_on",
+            "quote",
+            "article__id",
+            "article__url",
+            "article__title",
+            "article__publisher",
+        )
+        .order_by("id")
+    )
+    found: dict[int, list[Citation]] = {}
+    for citation in citations:
+        found.setdefault(citation.object_id, []).append(citation)
+    return found
+
+
+@dataclass(frozen=True)
+class PhaseRow:
+    phase: Phase
+    current: bool
+    days_to_deadline: int | None
+    days_to_end: int | None
+
+    @property
+    def ended_unrecorded(self) -> bool:
+        """A phase now over whose end day the record does not have."""
+        return self.phase.ends_on is None and self.phase.status in (Phase.Status.COMPLETED, Phase.Status.LAPSED)
+
+
+def phases_on(phases: Iterable[Phase], day: datetime.date, *, as_of: datetime.date | None) -> list[PhaseRow]:
+    """A track's phases (in sequence order) with the current one marked and the days from `day` to each
+    deadline and end. Today the current phase is the last one in progress; as of a past date, the last one
+    that had started by then and not yet ended (a phase's recorded status is today's)."""
+    phases = list(phases)
+    current = None
+    if as_of is None:
+        current = next((p for p in reversed(phases) if p.status == Phase.Status.ACTIVE), None)
+    if current is None:
+        current = next(
+            (
+                p
+                for p in reversed(phases)
+                if p.starts_on is not None and p.starts_on <= day and (p.ends_on is None or p.ends_on >= day)
+            ),
+            None,
+        )
+    return [
+        PhaseRow(
+            phase,
+            phase is current,
+            (phase.deadline - day).days if phase.deadline else None,
+            (phase.ends_on - day).days if phase.ends_on else None,
+        )
+        for phase in phases
+    ]
+
+
+@dataclass(frozen=True)
+class TrackOverview:
+    track: Track
+    parties: list[Actor]
+    current_phase: Phase | None
+    last_activity: datetime.date | None
+
+
+def tracks_overview(*, today: datetime.date) -> list[TrackOverview]:
+    """Every track with its parties, its current phase, its latest dated fact up to today and counts of its
+    meetings, proposals and sticking points (three queries)."""
+
+    def count(rows) -> Coalesce:
+        return Coalesce(Subquery(rows.order_by().annotate(n=Count("pk")).values("n")), 0)
+
+    def latest(rows, field: str) -> Subquery:
+        return Subquery(rows.filter(**{f"{field}__lte": today}).order_by().annotate(d=Max(field)).values("d"))
+
+    meetings = Meeting.tracks.through.objects.filter(track=OuterRef("pk")).values("track")
+    proposals = Proposal.objects.filter(track=OuterRef("pk")).values("track")
+    points = StickingPoint.objects.filter(track=OuterRef("pk")).values("track")
+    tracks = (
+        Track.objects.annotate(
+            meeting_count=count(meetings),
+            proposal_count=count(proposals),
+            sticking_point_count=count(points),
+            last_meeting=latest(meetings, "meeting__starts_at__date"),
+            last_event=latest(
+                ProposalEvent.objects.filter(proposal__track=OuterRef("pk")).values("proposal__track"), "occurred_on"
+            ),
+            last_response=latest(
+                Response.objects.filter(proposal__track=OuterRef("pk")).values("proposal__track"), "responded_on"
+            ),
+            last_change=latest(
+                StickingPointStatus.objects.filter(sticking_point__track=OuterRef("pk")).values(
+                    "sticking_point__track"
+                ),
+                "changed_on",
+            ),
+            last_position=latest(
+                Position.objects.filter(sticking_point__track=OuterRef("pk")).values("sticking_point__track"),
+                "stated_on",
+            ),
+        )
+        .prefetch_related(
+            Prefetch(
+                "track_actors",
+                queryset=TrackActor.objects.filter(role=TrackActor.Role.PARTY)
+                .select_related("actor")
+                .order_by("actor__name"),
+                to_attr="party_rows",
+            ),
+            Prefetch("phases", queryset=Phase.objects.order_by("sequence")),
+        )
+        .order_by("name", "id")
+    )
+    overview = []
+    for track in tracks:
+        dates = [track.last_meeting, track.last_event, track.last_response, track.last_change, track.last_position]
+        dates = [d if isinstance(d, datetime.date) else datetime.date.fromisoformat(d) for d in dates if d]
+        current = next((row.phase for row in phases_on(track.phases.all(), today, as_of=None) if row.current), None)
+        overview.append(
+            TrackOverview(track, [row.actor for row in track.party_rows], current, max(dates) if dates else None)
+        )
+    return overview
+
+
+@dataclass(frozen=True)
+class Stance:
+    position: Position
+    sources: list[Citation]
+
+
+@dataclass(frozen=True)
+class BoardColumn:
+    status: str
+    label: str
+    cards: list[tuple[StickingPoint, list[Stance]]]
+
+
+@dataclass(frozen=True)
+class ProposalVersions:
+    proposal: Proposal  # with its status as of the day
+    previous: Proposal | None  # the earlier version, when it existed by then
+    changes: list[TermChange]
+
+    @property
+    def status_label(self) -> str:
+        return Proposal.Status(self.proposal.status).label
+
+
+@dataclass(frozen=True)
+class PlannedDelivered:
+    term: Term
+    proposal: Proposal
+    delivered: Decimal | None
+    summed: bool  # True: the deliveries add up; False: the latest one stands
+    deliveries: list[Delivery]
+
+    @property
+    def percent(self) -> int | None:
+        if self.delivered is None or not self.term.quantity:
+            return None
+        return round(self.delivered * 100 / self.term.quantity)
+
+
+@dataclass(frozen=True)
+class Claim:
+    figure: Figure
+    sources: list[Citation]
+
+
+@dataclass(frozen=True)
+class FigureClaims:
+    metric: str
+    label: str
+    claims: list[Claim]
+
+    @property
+    def disputed(self) -> bool:
+        """Claimants differ on the number (a repeated claim by one claimant is not a dispute)."""
+        figures = [claim.figure for claim in self.claims]
+        claimants = {(figure.claimed_by_id, figure.claimant_name) for figure in figures}
+        return len({figure.amount for figure in figures}) > 1 and len(claimants) > 1
+
+
+@dataclass(frozen=True)
+class MeetingFrequency:
+    months: list[datetime.date]
+    pairs: list[PairMonths]  # every pair that met in the window, most meetings first
+    charted: list[PairMonths]  # the first PAIRS_CHARTED of them
+
+    def chart_data(self) -> dict:
+        return {
+            "labels": [month.strftime("%b %Y") for month in self.months],
+            "datasets": [
+                {
+                    "label": f"{pair.first.name} – {pair.second.name}",
+                    "data": [pair.by_month.get(m, 0) for m in self.months],
+                }
+                for pair in self.charted
+            ],
+        }
+
+    def rows(self) -> list[tuple[datetime.date, list[int]]]:
+        return [(month, [pair.by_month.get(month, 0) for pair in self.charted]) for month in self.months]
+
+
+@dataclass(frozen=True)
+class IngestionHealth:
+    feed_count: int
+    active_count: int
+    failing_count: int
+    last_poll_at: datetime.datetime | None
+    pending: int
+    waiting_processing: int
+    feeds: list[Feed]  # the failing first, then the most recently polled
+
+
+@dataclass(frozen=True)
+class TrackDashboard:
+    track: Track
+    day: datetime.date  # the day the page stands on: the "as of" date, or today
+    as_of: datetime.date | None
+    since: datetime.date
+    actors_by_role: dict[str, list[Actor]]
+    phases: list[PhaseRow]
+    changes: list[TimelineEntry]
+    timeline: list[TimelineEntry]
+    board: list[BoardColumn]
+    proposals: list[ProposalVersions]
+    planned_delivered: list[PlannedDelivered]
+    meeting_frequency: MeetingFrequency
+    figures: list[FigureClaims]
+
+    @property
+    def current_phase(self) -> PhaseRow | None:
+        return next((row for row in self.phases if row.current), None)
+
+    @property
+    def actors(self) -> list[Actor]:
+        """The actors the timeline can be filtered on: the track's, and everyone with a stance on the board."""
+        found = {actor.pk: actor for actors in self.actors_by_role.values() for actor in actors}
+        for column in self.board:
+            for _, stances in column.cards:
+                for stance in stances:
+                    found[stance.position.actor_id] = stance.position.actor
+        return sorted(found.values(), key=lambda actor: actor.name)
+
+
+def _end_of(day: datetime.date) -> datetime.datetime:
+    return datetime.datetime.combine(day, datetime.time.max, tzinfo=datetime.UTC)
+
+
+def _board(track: Track, as_of: datetime.date | None) -> list[BoardColumn]:
+    rows = sticking_point_board(StickingPoint.objects.filter(track=track), as_of=as_of)
+    sources = _sources_of(Position, [position.pk for row in rows for position in row.positions])
+    return [
+        BoardColumn(
+            str(status),
+            label,
+            [
+                (row.sticking_point, [Stance(p, sources.get(p.pk, [])) for p in row.positions])
+                for row in rows
+                if row.sticking_point.status == status
+            ],
+        )
+        for status, label in StickingPoint.Status.choices
+    ]
+
+
+def _proposals(track: Track, day: datetime.date, as_of: datetime.date | None):
+    proposals = list(
+        proposals_with_status(Proposal.objects.filter(track=track), as_of=as_of)
+        .select_related("proposer", "previous_version")
+        .order_by("title", "id")
+    )
+    present = {proposal.pk for proposal in proposals}
+    ids = present | {p.previous_version_id for p in proposals if p.previous_version_id}
+    terms: dict[int, list[Term]] = {}
+    deliveries = Delivery.objects.filter(delivered_on__lte=day).order_by("delivered_on", "id")
+    for term in (
+        Term.objects.filter(proposal_id__in=ids)
+        .prefetch_related(Prefetch("deliveries", queryset=deliveries))
+        .order_by("proposal_id", "position", "id")
+    ):
+        terms.setdefault(term.proposal_id, []).append(term)
+    versions = [
+        ProposalVersions(
+            proposal,
+            proposal.previous_version if proposal.previous_version_id in present else None,
+            compare_terms(terms.get(proposal.previous_version_id, []), terms.get(proposal.pk, []))
+            if proposal.previous_version_id in present
+            else [],
+        )
+        for proposal in proposals
+    ]
+    planned = []
+    for proposal in proposals:
+        for term in terms.get(proposal.pk, []):
+            if term.quantity is None:
+                continue
+            done = list(term.deliveries.all())
+            amounts = [d.quantity for d in done if d.quantity is not None]
+            summed = term.unit in SUMMED_UNITS
+            delivered = (sum(amounts) if summed else amounts[-1]) if amounts else None
+            planned.append(PlannedDelivered(term, proposal, delivered, summed, done))
+    return versions, planned
+
+
+def _meeting_frequency(track: Track, day: datetime.date) -> MeetingFrequency:
+    start = (day.replace(day=1) - datetime.timedelta(days=31 * (PAIR_MONTHS_WINDOW - 1))).replace(day=1)
+    since = datetime.datetime.combine(start, datetime.time.min, tzinfo=datetime.UTC)
+    pairs = meeting_pairs_by_month(since=since, until=_end_of(day), track=track)
+    met = sorted({month for pair in pairs for month in pair.by_month})
+    months = []
+    if met:
+        month = met[0]
+        while month <= met[-1]:
+            months.append(month)
+            month = (month + datetime.timedelta(days=32)).replace(day=1)
+    return MeetingFrequency(months, pairs, pairs[:PAIRS_CHARTED])
+
+
+def _figures(track: Track, day: datetime.date) -> list[FigureClaims]:
+    figures = list(
+        Figure.objects.filter(track=track, as_of__lte=day)
+        .select_related("claimed_by")
+        .order_by("metric", "as_of", "id")[:FIGURES_LISTED]
+    )
+    sources = _sources_of(Figure, [figure.pk for figure in figures])
+    groups: dict[str, FigureClaims] = {}
+    for figure in figures:
+        claim = Claim(figure, sources.get(figure.pk, []))
+        groups.setdefault(figure.metric, FigureClaims(figure.metric, figure.label, [])).claims.append(claim)
+    return list(groups.values())
+
+
+def track_dashboard(
+    track: Track,
+    *,
+    today: datetime.date,
+    as_of: datetime.date | None = None,
+    since: datetime.date | None = None,
+    kind: str = "",
+    actor: Actor | None = None,
+) -> TrackDashboard:
+    """One track as it stood at the end of `as_of` (or today): its actors and phases, what changed since
+    `since` (default: the seven days before), the latest timeline entries (of one kind, or involving one
+    actor, if asked), the sticking-point board with each stance's sources, the proposals' versions term by
+    term, planned versus delivered, how often pairs of actors met month by month, and the figures claimed.
+    `track` comes with its actors and phases prefetched (`track_for_dashboard`)."""
+    day = as_of or today
+    since = since or day - datetime.timedelta(days=7)
+    by_role: dict[str, list[Actor]] = {}
+    for row in track.track_actors.all():
+        by_role.setdefault(row.role, []).append(row.actor)
+    versions, planned = _proposals(track, day, as_of)
+    return TrackDashboard(
+        track=track,
+        day=day,
+        as_of=as_of,
+        since=since,
+        actors_by_role=by_role,
+        phases=phases_on(track.phases.all(), day, as_of=as_of),
+        changes=timeline(since=since, until=day, track=track, limit=CHANGES_LENGTH, newest_first=True),
+        timeline=timeline(
+            until=day,
+            track=track,
+            actor=actor,
+            kinds=[kind] if kind else TIMELINE_KINDS,
+            limit=TIMELINE_LENGTH,
+            newest_first=True,
+        ),
+        board=_board(track, as_of),
+        proposals=versions,
+        planned_delivered=planned,
+        meeting_frequency=_meeting_frequency(track, day),
+        figures=_figures(track, day),
+    )
+
+
+def track_for_dashboard() -> QuerySet[Track]:
+    """Tracks with their actors (by role, then name) and phases (in sequence)."""
+    return Track.objects.prefetch_related(
+        Prefetch("track_actors", queryset=TrackActor.objects.select_related("actor").order_by("role", "actor__name")),
+        Prefetch("phases", queryset=Phase.objects.order_by("sequence")),
+    )
+
+
+def ingestion_health() -> IngestionHealth:
+    """The news intake at a glance: feeds (how many, active, failing, the latest poll), the review queue's
+    length and the articles waiting to be processed (four queries; the two counts read partial indexes)."""
+    totals = Feed.objects.aggregate(
+        feeds_total=Count("id"),
+        feeds_active=Count("id", filter=Q(active=True)),
+        feeds_failing=Count("id", filter=Q(active=True, consecutive_errors__gt=0)),
+        latest_poll=Max("last_polled_at"),
+    )
+    feeds = list(
+        Feed.objects.only(
+            "url",
+            "title",
+            "active",
+            "last_polled_at",
+            "last_status",
+            "last_error",
+            "consecutive_errors",
+            "last_success_at",
+        ).order_by("-consecutive_errors", F("last_polled_at").desc(nulls_last=True), "id")[:FEEDS_LISTED]
+    )
+    return IngestionHealth(
+        feed_count=totals["feeds_total"],
+        active_count=totals["feeds_active"],
+        failing_count=totals["feeds_failing"],
+        last_poll_at=totals["latest_poll"],
+        pending=Article.objects.filter(review_state=Article.ReviewState.PENDING).count(),
+        waiting_processing=Article.objects.filter(processing_state=Article.ProcessingState.NEW).count(),
+        feeds=feeds,
     )

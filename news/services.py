@@ -35,7 +35,7 @@ from .models import Article, Feed, FeedPoll, Tombstone
 from .pipeline import dedupe, mentions
 from .pipeline.extract import extract_article, html_to_text, sanitise
 from .pipeline.http import FetchError, FetchResult, fetch
-from .pipeline.pages import fetch_page
+from .pipeline.pages import FetchedPage, fetch_page
 from .pipeline.parse import Entry, MalformedFeed, ParsedFeed, parse_feed
 from .pipeline.politeness import HostBusy, defer_host, host_slot
 from .pipeline.urls import canonical_url
@@ -544,20 +544,22 @@ def _needs_page(article: Article) -> bool:
     return bool(article.url) and not article.raw_html and len(html_to_text(feed_html).split()) < FULL_CONTENT_WORDS
 
 
-def _prepare(article: Article, page: str | None, matcher: mentions.AliasMatcher) -> _Prepared:
+def _prepare(article: Article, page: FetchedPage | None, matcher: mentions.AliasMatcher) -> _Prepared:
     if page is not None:
-        article.raw_html = clean_text(page)
+        article.raw_html = clean_text(page.html)
+    # The header's declaration is known only when the page is fetched now: the stored page keeps its own
+    # <html lang>, and the feed's language is always at hand.
     extracted = extract_article(
         article.raw_html,
         url=article.url,
         feed_html=article.feed_content or article.summary,
         want_author=not article.author,
+        declared_languages=[page.content_language if page else "", article.feed.language if article.feed else ""],
     )
     # Cleaned and fitted like a feed item's fields (tracker.safe_values): no NUL, nothing longer than its column.
     article.text = clean_text(extracted.text)
     article.content_html = clean_text(extracted.content_html)
-    language = extracted.language or (article.feed.language if article.feed else "")
-    article.language = fit_field(Article, "language", language, ellipsis=False)
+    article.language = fit_field(Article, "language", extracted.language, ellipsis=False)
     if extracted.author and not article.author:
         article.author = fit_plain(Article, "author", extracted.author)
     fprint = dedupe.fingerprint(article.text)

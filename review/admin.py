@@ -3,6 +3,7 @@ review transitions as actions (review.services: a transition another editor won 
 message naming who decided what, and when; nothing is overwritten)."""
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME, ActionForm
 from django.db.models import Prefetch
@@ -131,6 +132,8 @@ def accept(modeladmin, request, queryset):
             "opts": modeladmin.model._meta,
             "action_checkbox_name": ACTION_CHECKBOX_NAME,
             "reason": request.POST.get("reason", ""),
+            # Ticked in advance: the suggestions scoring at least the threshold chosen on the labelled set.
+            "preselect_threshold": settings.SUGGESTION_PRESELECT_THRESHOLD,
         },
     )
 

@@ -171,8 +171,12 @@ class RecordAdmin(PreloadingMixin, SimpleHistoryAdmin):
 
     actions = (export_csv,)
     show_full_result_count = False
-    # No record has a page outside the admin yet, so no "View on site" link (it would lead back here).
-    view_on_site = False
+
+    def view_on_site(self, obj):
+        """A record with a page of its own (an actor, a track, a meeting, a proposal, a sticking point) links
+        to it straight from its change form; the others have no "View on site" link."""
+        page = getattr(obj, "get_absolute_url", None)
+        return page() if page is not None else None
 
     def get_inlines(self, request, obj):
         return (*super().get_inlines(request, obj), *_ADDED_INLINES.get(self.model._meta.label, ()))

@@ -212,6 +212,15 @@ INGEST_PROCESS_BATCH = env.int("INGEST_PROCESS_BATCH", default=20)  # articles p
 # the batch's transaction. Review scores the articles against the record (suggestions, relevance) here, so
 # news never imports review.
 INGEST_BATCH_HOOKS = ["review.services.suggestions_for_batch"]
+# Suggestions scoring at least this are ticked in advance; chosen on the labelled set (`manage.py suggestion_quality`).
+SUGGESTION_PRESELECT_THRESHOLD = env.float("SUGGESTION_PRESELECT_THRESHOLD", default=0.45)
+# The languages an article may be detected in (ISO 639-1; lingua's detector, news/pipeline/language.py): the
+# languages of the sources. A page declaring another language keeps it when its text is in that language's
+# script. lingua's low-accuracy mode (trigrams only) is as right as the high one on whole articles
+# (bench.ingest.language_report), and its models take ~13 MB a process instead of ~140 MB (built in 0.1 s, not 1-2);
+# the high one is better on texts under ~120 characters.
+INGEST_LANGUAGES = env.list("INGEST_LANGUAGES", default=["en", "ar", "he", "fr", "ru"])
+INGEST_LANGUAGE_LOW_ACCURACY = env.bool("INGEST_LANGUAGE_LOW_ACCURACY", default=True)
 INGEST_MAX_URL_LENGTH = env.int("INGEST_MAX_URL_LENGTH", default=2000)
 INGEST_HOST_MIN_GAP = env.float("INGEST_HOST_MIN_GAP", default=2.0)
 # A host busy for at most this many seconds is waited for rather than retried later.

@@ -27,7 +27,7 @@ from tracker.api.filters import BooleanFilter, IdFilter, RecordFilter
 
 from .serializers import CITABLE
 
-# The fields of the stored search vectors that negotiations/migrations/0010 adds (tracker/search.py).
+# The fields of the stored search vectors that negotiations/migrations/0011 adds (tracker/search.py).
 MEETING_TEXT = ("title", "location", "summary", "outcome")
 PROPOSAL_TEXT = ("title", "version_label", "summary")
 TERM_TEXT = ("text",)

@@ -1,18 +1,23 @@
-"""Main text and metadata from an article page (trafilatura), sanitised HTML (nh3), and the language."""
+"""Main text and metadata from an article page (trafilatura, readability-lxml where trafilatura falls short),
+sanitised HTML (nh3), and the language."""
 
+import copy
 import html as html_module
 import logging
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+import lxml.html
 import nh3
-import py3langid
 import trafilatura
 from lxml.html import HtmlElement
+from readability import Document
 from trafilatura import metadata
 from trafilatura.settings import use_config
 
 from tracker.safe_values import SAFE_SCHEMES, url_or_blank
 
+from . import language
 from .urls import same_site
 
 logger = logging.getLogger(__name__)
@@ -33,7 +38,8 @@ class Extracted:
     canonical_url: str
     content_html: str
     language: str
-    method: str  # "page" when trafilatura found the text, "feed" when the feed's own content was used
+    method: str  # "page" when the page's text was extracted, "feed" when the feed's own content was used
+    extractor: str = ""  # which extractor gave the page's text: "trafilatura" or "readability"
 
 
 def _safe_link(tag: str, attribute: str, value: str) -> str | None:
@@ -62,17 +68,93 @@ def html_to_text(markup: str) -> str:
     return "\n".join(line.strip() for line in html_module.unescape(stripped).splitlines() if line.strip())
 
 
-# Characters read to guess the language: cost grows with it (py3langid: ~0.2 ms at 100, ~0.3 at 200, ~0.6 at
-# 400). On trafilatura's 195 annotated pages (many languages), the first 200 characters agree with a guess from
-# the whole text as often as 300, 400 or 800 do (193 of 195); 150 agree on 192, 100 on 189.
-LANGUAGE_SAMPLE = 200
+# The main text, in up to three steps (bench/ingest/extraction_quality.py shows each alone and together, on
+# trafilatura's 195 annotated pages). trafilatura with favor_precision keeps the least boilerplate, but now and
+# then drops real paragraphs (a lead set apart, paragraphs with many links) or most of an article (a body in a
+# container it takes for comments). When its text holds less than SHORT_SHARE of the text in the page's <p>
+# elements, a second, broad pass (no favor_precision, fast) gives back its paragraphs of KEPT_PARAGRAPH
+# characters or more (boilerplate lines are short); if the text is still short, readability-lxml reads the page,
+# and its text wins when it is at least FULLER times as long. Of the 195 pages, ~20 take the second step and
+# fewer the third, so the cost stays near one trafilatura pass.
+SHORT_SHARE = 0.5
+FULLER = 2.0
+KEPT_PARAGRAPH = 100
+_BLOCKS = ("p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "tr", "br", "section")
 
 
-def detect_language(text: str) -> str:
-    if len(text.strip()) < 20:
+def paragraph_chars(tree: HtmlElement) -> int:
+    """Characters of text in the page's <p> elements (whitespace collapsed): what an article page holds."""
+    return sum(len(" ".join(paragraph.text_content().split())) for paragraph in tree.iter("p"))
+
+
+def readability_text(page: bytes | str | HtmlElement, *, url: str) -> str:
+    """The main text as readability-lxml finds it, one line a block. A parsed page is changed (cleaned)."""
+    summary = Document(page, url=url).summary(html_partial=True)
+    if not summary.strip():
         return ""
-    language, _ = py3langid.classify(text[:LANGUAGE_SAMPLE])
-    return language
+    tree = lxml.html.fromstring(summary)
+    for element in tree.iter(*_BLOCKS):
+        element.tail = "\n" + (element.tail or "")
+    return "\n".join(" ".join(line.split()) for line in tree.text_content().splitlines() if line.strip())
+
+
+def restore_paragraphs(precise: str, broad: str) -> str:
+    """trafilatura's precise text with the long paragraphs (KEPT_PARAGRAPH characters or more) that only its
+    broad pass found put back, in the broad pass's order: boilerplate lines are short, and favor_precision
+    now and then drops an article's lead or a paragraph full of links."""
+    kept = {" ".join(line.split()) for line in precise.splitlines() if line.strip()}
+    if not kept:
+        return broad
+    merged = [line for line in broad.splitlines() if " ".join(line.split()) in kept or len(line) >= KEPT_PARAGRAPH]
+    present = {" ".join(line.split()) for line in merged}
+    merged += [line for line in precise.splitlines() if line.strip() and " ".join(line.split()) not in present]
+    return "\n".join(line for line in merged if line.strip())
+
+
+def _trafilatura_text(tree: HtmlElement, *, url: str, **options) -> str:
+    document = trafilatura.bare_extraction(
+        tree, url=url, with_metadata=False, include_comments=False, config=TRAFILATURA_CONFIG, **options
+    )
+    return (getattr(document, "text", None) or "").strip() if document else ""
+
+
+def looks_short(text: str, page_chars: int) -> bool:
+    return len(" ".join(text.split())) < SHORT_SHARE * page_chars
+
+
+def choose_text(
+    precise: str, *, page_chars: int, broad: Callable[[], str], second_opinion: Callable[[], str]
+) -> tuple[str, str]:
+    """The main text and the extractor that gave it. trafilatura's precise text, when it holds SHORT_SHARE or more
+    of the page's paragraph text (`page_chars`); otherwise with the long paragraphs of its broad pass restored,
+    and, if that is still short, the second opinion's text when it is at least FULLER times as long. The broad
+    pass and the second opinion are asked only when needed."""
+    if not looks_short(precise, page_chars):
+        return precise, "trafilatura"
+    text = restore_paragraphs(precise, broad())
+    if looks_short(text, page_chars):
+        fuller = second_opinion()
+        if fuller and len(fuller) >= FULLER * len(text):
+            return fuller, "readability"
+    return text, "trafilatura" if text else ""
+
+
+def main_text(tree: HtmlElement, *, url: str) -> tuple[str, str]:
+    """The page's main text and the extractor that gave it (`choose_text`)."""
+
+    def second_opinion() -> str:
+        try:
+            return readability_text(copy.deepcopy(tree), url=url)  # a copy: the metadata is read from the tree
+        except Exception:  # readability gives up on some pages; trafilatura's text stands
+            logger.info("readability failed", extra={"url": url}, exc_info=True)
+            return ""
+
+    return choose_text(
+        _trafilatura_text(tree, url=url, favor_precision=True),
+        page_chars=paragraph_chars(tree),
+        broad=lambda: _trafilatura_text(tree, url=url, fast=True),
+        second_opinion=second_opinion,
+    )
 
 
 def page_metadata(page: bytes | str | HtmlElement, *, url: str, want_author: bool = True) -> tuple[str, str]:
@@ -95,19 +177,27 @@ def page_metadata(page: bytes | str | HtmlElement, *, url: str, want_author: boo
     return author, canonical
 
 
-def extract_article(page: bytes | str, *, url: str, feed_html: str = "", want_author: bool = True) -> Extracted:
+def extract_article(
+    page: bytes | str,
+    *,
+    url: str,
+    feed_html: str = "",
+    want_author: bool = True,
+    declared_languages: Sequence[str] = (),
+) -> Extracted:
     """Extract the page's main text; fall back to the feed's own content when extraction finds nothing.
 
-    `want_author=False` when the author is known already (from the feed): no byline search."""
-    text, author, canonical = "", "", ""
+    `want_author=False` when the author is known already (from the feed): no byline search.
+    `declared_languages`: what else declares the language (the Content-Language header, the feed), after
+    the page's own `<html lang>`; the text decides when it disagrees (pipeline.language)."""
+    text, author, canonical, extractor, page_declares = "", "", "", "", ""
     if page:
         try:
             # Parsed once: trafilatura extracts from its own copy of the tree, the metadata is read from ours.
             tree = trafilatura.load_html(page)
-            document = tree is not None and trafilatura.bare_extraction(
-                tree, url=url, with_metadata=False, include_comments=False, config=TRAFILATURA_CONFIG
-            )
-            text = (getattr(document, "text", None) or "").strip()
+            if tree is not None:
+                page_declares = language.page_language(tree)
+                text, extractor = main_text(tree, url=url)
             if text:  # a page without an article (a consent wall, a soft 404) says nothing about it either
                 author, canonical = page_metadata(tree, url=url, want_author=want_author)
         except Exception:  # a hostile page must never stop the pipeline
@@ -124,6 +214,7 @@ def extract_article(page: bytes | str, *, url: str, feed_html: str = "", want_au
         author=author.strip(),  # fitted to its column (with an ellipsis) when stored
         canonical_url=canonical,
         content_html=content_html,
-        language=detect_language(text),
+        language=language.decide(text, [page_declares, *declared_languages]).language,
         method=method,
+        extractor=extractor if method == "page" else "",
     )

@@ -8,6 +8,16 @@ attached prefix (و، ب، ال… / ו, ה, ב…). Offsets always point into t
 `current_matcher()` keeps one automaton per process and rebuilds it when the alias
 table changes, so an alias added in the admin or the API applies to the next article
 without restarting workers.
+
+Family names. Copy names a person in full once ("Benjamin Netanyahu") and then by family
+name alone ("Netanyahu"); aliases rarely list the bare family name. The matcher derives
+one from each person's multi-word aliases (their last word) and keeps it only when it is
+unambiguous: no other actor derives the same word, and it is no alias of another actor.
+A family name then counts in an article only when the same person is also named there by
+one of their aliases, anywhere in the text (the title may say "Netanyahu" and the body
+"Benjamin Netanyahu"). Requiring the full name is what makes this safe: a family name is
+often an ordinary word elsewhere ("عودة", return; "الشرع", the law; "trump" the verb), and
+an article that never names the person in full is not taken to be about them.
 """
 
 import threading
@@ -19,7 +29,7 @@ from typing import NamedTuple
 import ahocorasick
 from django.db.models import Count, Max
 
-from actors.models import Alias
+from actors.models import Actor, Alias
 from news.models import Article, Mention
 from tracker.bulk import bulk_insert
 
@@ -183,6 +193,7 @@ class _Key:
     prefixes: frozenset[str]  # attached prefixes allowed before it (none for Latin script)
     aliases: list[tuple[int, int]]  # (alias_id, actor_id) matched as spelled
     elided: list[tuple[int, int]]  # aliases whose "ال" this key spells after ل, without its alef
+    family: list[tuple[int, int]]  # a person's family name: counts only where the person is named too
 
 
 def alias_match_key(name: str) -> str:
@@ -193,11 +204,40 @@ def alias_match_key(name: str) -> str:
     return key
 
 
+def family_name_keys(aliases: Iterable[tuple[int, int, str]], people: Iterable[int]) -> dict[str, tuple[int, int]]:
+    """The family names that may stand for a person: match key → (alias it comes from, actor).
+
+    The last word of each multi-word alias of a person (`people`: actor ids), kept only if no
+    other actor derives it, it is no alias of another actor, and it has at least three letters.
+    """
+    people = set(people)
+    alias_owners: dict[str, set[int]] = {}
+    derived: dict[str, dict[int, int]] = {}  # family key → {actor: lowest alias id deriving it}
+    for alias_id, actor_id, name in aliases:
+        key = alias_match_key(name)
+        if not key:
+            continue
+        alias_owners.setdefault(key, set()).add(actor_id)
+        words = key.split(" ")
+        if actor_id in people and len(words) > 1 and sum(char.isalpha() for char in words[-1]) >= 3:
+            owners = derived.setdefault(words[-1], {})
+            owners[actor_id] = min(alias_id, owners.get(actor_id, alias_id))
+    return {
+        key: (alias_id, actor_id)
+        for key, owners in derived.items()
+        if len(owners) == 1
+        for actor_id, alias_id in owners.items()
+        if key not in alias_owners  # another actor's alias: ambiguous; the person's own: matched already
+    }
+
+
 class AliasMatcher:
     """Every alias in one Aho-Corasick automaton; `find()` returns the actors a text mentions."""
 
-    def __init__(self, aliases: Iterable[tuple[int, int, str]]) -> None:
-        """`aliases` yields (alias_id, actor_id, alias name)."""
+    def __init__(self, aliases: Iterable[tuple[int, int, str]], *, people: Iterable[int] = ()) -> None:
+        """`aliases` yields (alias_id, actor_id, alias name); `people` are the actors that are persons,
+        whose family names are matched too (see the module's docstring)."""
+        aliases = list(aliases)
         keys: dict[str, _Key] = {}
 
         def key_for(spelling: str) -> _Key:
@@ -206,7 +246,7 @@ class AliasMatcher:
                 prefixes = (
                     ARABIC_PREFIXES if _is_arabic(first) else HEBREW_PREFIXES if _is_hebrew(first) else frozenset()
                 )
-                keys[spelling] = _Key(len(spelling), prefixes, [], [])
+                keys[spelling] = _Key(len(spelling), prefixes, [], [], [])
             return keys[spelling]
 
         for alias_id, actor_id, name in aliases:
@@ -216,6 +256,8 @@ class AliasMatcher:
             key_for(key).aliases.append((alias_id, actor_id))
             if key.startswith("ال") and len(key) > 3:
                 key_for(key[1:]).elided.append((alias_id, actor_id))
+        for key, alias_and_actor in family_name_keys(aliases, people).items():
+            key_for(key).family.append(alias_and_actor)
 
         self.alias_count = sum(len(entry.aliases) for entry in keys.values())
         self._automaton: ahocorasick.Automaton | None = None
@@ -230,13 +272,15 @@ class AliasMatcher:
         """The mentions in `text`, ordered by position; offsets refer to `text` itself.
 
         On overlaps the longest span wins: a match inside a longer one (of any actor) is
-        dropped. An alias shared by several actors gives one match per actor.
+        dropped. An alias shared by several actors gives one match per actor. A family name
+        counts only when its person is also matched by an alias in the same text.
         """
         if self._automaton is None or not text:
             return []
         folded, starts, ends = _fold(text)
         size = len(folded)
         best: dict[tuple[int, int, int], int] = {}  # (start, end, actor) → lowest alias id
+        family: dict[tuple[int, int, int], int] = {}  # the same, for family names
         for last, entry in self._automaton.iter(folded):
             end = last + 1
             if end < size and _is_word_char(folded[end]):
@@ -261,7 +305,14 @@ class AliasMatcher:
                 span = (start, end, actor_id)
                 if span not in best or alias_id < best[span]:
                     best[span] = alias_id
+            if entry.family and (not prefix or prefix in entry.prefixes):
+                for alias_id, actor_id in entry.family:
+                    family[(start, end, actor_id)] = alias_id
 
+        named = {actor_id for _start, _end, actor_id in best}
+        for span, alias_id in family.items():
+            if span[2] in named:
+                best.setdefault(span, alias_id)
         kept = _outermost({(start, end) for start, end, _actor in best})
         matches = []
         for (start, end, actor_id), alias_id in sorted(best.items()):
@@ -315,13 +366,20 @@ def alias_table_version() -> tuple:
 
 
 def current_matcher() -> AliasMatcher:
-    """This process's matcher, rebuilt (one more query) only when the alias table changed since."""
+    """This process's matcher, rebuilt (one more query) only when the alias table changed since.
+
+    Which actors are persons (for family names) is read with the aliases; an actor whose kind
+    changes later keeps its old treatment until an alias changes or `invalidate()` is called.
+    """
     version = alias_table_version()
     with _cache.lock:
         if _cache.matcher is None or _cache.version != version:
             # The stamp is read before the aliases: a change in between makes the next
             # call's stamp differ, so the newer alias is never missed for long.
-            _cache.matcher = AliasMatcher(Alias.objects.values_list("id", "actor_id", "name"))
+            rows = list(Alias.objects.values_list("id", "actor_id", "name", "actor__kind"))
+            _cache.matcher = AliasMatcher(
+                [row[:3] for row in rows], people={row[1] for row in rows if row[3] == Actor.Kind.PERSON}
+            )
             _cache.version = version
         return _cache.matcher
 

@@ -1,42 +1,5 @@
-import django_filters
-from django.db.models import Exists, OuterRef
+"""The API's article filters are the workspace's (review/filters.py)."""
 
-from actors.models import Actor
-from news.models import Article, Feed, Mention
-from tracker import search
-from tracker.api.filters import RecordFilter, language_filter
+from review.filters import ARTICLE_TEXT, ArticleFilter
 
-# The fields of the stored search vector news/migrations/0012 adds (tracker/search.py).
-ARTICLE_TEXT = ("title", "publisher", "text")
-
-
-class ArticleFilter(django_filters.FilterSet):
-    review_state = django_filters.MultipleChoiceFilter(choices=Article.ReviewState.choices)
-    processing_state = django_filters.MultipleChoiceFilter(choices=Article.ProcessingState.choices)
-    language = language_filter()
-    feed = RecordFilter(model=Feed, by_slug=False, field_name="feed", help_text="The feed's id.")
-    story = RecordFilter(
-        model=Article, by_slug=False, field_name="story", help_text="Articles of one near-duplicate story (its id)."
-    )
-    actor = RecordFilter(model=Actor, method="filter_actor", help_text="Articles mentioning an actor (id or slug).")
-    date_from = django_filters.DateFilter(
-        field_name="published_at", lookup_expr="date__gte", help_text="Published on or after (YYYY-MM-DD, UTC)."
-    )
-    date_to = django_filters.DateFilter(
-        field_name="published_at", lookup_expr="date__lte", help_text="Published on or before (YYYY-MM-DD, UTC)."
-    )
-    search = django_filters.CharFilter(
-        method="filter_search",
-        help_text='Full-text search over the title, publisher and text: words, "a phrase", or, -word. Pages '
-        "reach the 1,000 most recent matches, best first unless `ordering` is given.",
-    )
-
-    class Meta:
-        model = Article
-        fields = ("review_state", "processing_state", "language", "feed", "story", "actor")
-
-    def filter_actor(self, queryset, name, value: Actor):
-        return queryset.filter(Exists(Mention.objects.filter(actor=value, article=OuterRef("pk"))))
-
-    def filter_search(self, queryset, name, value: str):
-        return search.matches(queryset, ARTICLE_TEXT, value)
+__all__ = ["ARTICLE_TEXT", "ArticleFilter"]

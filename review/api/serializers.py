@@ -5,6 +5,7 @@ from rest_framework import serializers
 
 from news.api.serializers import FeedBriefSerializer, MentionSerializer
 from news.models import Article
+from review import services
 from review.models import Suggestion
 from tracker.api.filters import MAX_ID
 from tracker.api.serializers import IdRelatedField, StrictSerializer
@@ -90,7 +91,22 @@ class AcceptSerializer(StrictSerializer):
         max_length=100,
         help_text="Ids of this article's suggestions to turn into citations of their records.",
     )
+    quote = serializers.CharField(
+        required=False,
+        default="",
+        allow_blank=True,
+        trim_whitespace=False,
+        max_length=20000,
+        help_text="A passage of the article (its title or text; runs of white space count as one space) that "
+        "supports the chosen records; every citation made carries it.",
+    )
     note = serializers.CharField(required=False, default="", allow_blank=True, max_length=5000)
+
+    def validate_quote(self, quote: str) -> str:
+        try:
+            return services.quote_in_article(self.context["article"], quote)
+        except services.ReviewError as error:
+            raise serializers.ValidationError(str(error)) from error
 
     def validate_suggestions(self, ids: list[int]) -> list[int]:
         article = self.context["article"]

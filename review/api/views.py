@@ -62,8 +62,10 @@ class ArticleViewSet(
     def accept(self, request, pk=None):
         """Accept the article; each chosen suggestion becomes a citation of its record."""
 
-        def transition(*, article, reviewer, suggestions, note):
-            services.article_accept(article=article, reviewer=reviewer, suggestion_ids=suggestions, note=note)
+        def transition(*, article, reviewer, suggestions, quote, note):
+            services.article_accept(
+                article=article, reviewer=reviewer, suggestion_ids=suggestions, quote=quote, note=note
+            )
 
         return self._review(request, serializers.AcceptSerializer, transition, "suggestions")
 

@@ -121,6 +121,24 @@ def test_accepting_an_article_turns_the_chosen_suggestions_into_citations(editor
     assert (citation.record, citation.article) == (chosen.record, article)
 
 
+def test_accepting_with_a_quote_puts_it_on_every_citation(editor, suggested):
+    article, meeting, proposal = suggested
+    url = reverse("api:article-accept", args=[article.pk])
+    response = send(editor, "post", url, {"suggestions": [meeting.pk, proposal.pk], "quote": "Doha  talks\nresumed"})
+    assert response.status_code == status.HTTP_200_OK
+    assert sorted(Citation.objects.values_list("quote", flat=True)) == ["Doha talks resumed", "Doha talks resumed"]
+
+
+def test_a_quote_the_article_does_not_hold_is_refused_and_nothing_changes(editor, suggested):
+    article, meeting, _ = suggested
+    url = reverse("api:article-accept", args=[article.pk])
+    response = send(editor, "post", url, {"suggestions": [meeting.pk], "quote": "Cairo talks collapsed"})
+    assert response.status_code == status.HTTP_400_BAD_REQUEST
+    assert "does not occur in the article" in response.json()["quote"][0]
+    article.refresh_from_db()
+    assert article.review_state == "pending" and not Citation.objects.exists()
+
+
 def test_accepting_with_a_suggestion_of_another_article_is_refused(editor, suggested):
     article, _, _ = suggested
     stranger = f.SuggestionFactory()

@@ -95,16 +95,25 @@ def test_the_meeting_form_states_the_meetings_own_offset(live_server, page, reco
     assert page.locator("#id_starts_at_1").input_value() == "18:30:00"
 
 
-def test_no_view_on_site_link_leads_back_into_the_admin(live_server, page, records):
+def test_view_on_site_leads_to_the_record_page_not_back_into_the_admin(live_server, page, records):
     log_in(page, live_server)
     actor = f.ActorFactory()
-    for path in (
-        f"/admin/actors/actor/{actor.pk}/change/",
-        f"/admin/negotiations/meeting/{records['meeting'].pk}/change/",
-        f"/admin/negotiations/proposal/{records['proposal'].pk}/change/",
+    for path, page_path in (
+        (f"/admin/actors/actor/{actor.pk}/change/", f"/actors/{actor.slug}/"),
+        (f"/admin/negotiations/meeting/{records['meeting'].pk}/change/", f"/meetings/{records['meeting'].pk}/"),
+        (f"/admin/negotiations/proposal/{records['proposal'].pk}/change/", f"/proposals/{records['proposal'].slug}/"),
     ):
         page.goto(live_server.url + path)
-        assert page.locator("a.viewsitelink").count() == 0, path
+        link = page.locator("a.viewsitelink")
+        assert link.get_attribute("href") == page_path, path
+        link.click()
+        page.wait_for_load_state("domcontentloaded")
+        assert page.url == live_server.url + page_path
+        assert "/admin/" not in page.url
+    # A figure has no page of its own: no link.
+    figure = f.FigureFactory()
+    page.goto(f"{live_server.url}/admin/negotiations/figure/{figure.pk}/change/")
+    assert page.locator("a.viewsitelink").count() == 0
 
 
 def test_the_proposal_form_shows_its_derived_status(live_server, page, records):

@@ -112,3 +112,64 @@ def test_the_timeline_merges_every_kind_of_dated_fact_in_order(loaded):
     with CaptureQueriesContext(connection) as queries:
         selectors.timeline(track=gaza)
     assert len(queries) == 6  # five sources, plus the meetings' participants
+
+
+def test_the_timeline_gives_the_latest_entries_newest_first_and_one_kind_when_asked():
+    point = f.StickingPointFactory()
+    for day in (1, 2, 3, 4):
+        f.StatusChangeFactory(sticking_point=point, changed_on=datetime.date(2025, 7, day))
+        f.PositionFactory(sticking_point=point, stated_on=datetime.date(2025, 7, day))
+    latest = selectors.timeline(limit=3, newest_first=True)
+    assert [(e.on.day, e.kind) for e in latest] == [(4, "position"), (4, "status_change"), (3, "position")]
+    with CaptureQueriesContext(connection) as queries:
+        positions = selectors.timeline(kinds=["position"], limit=2, newest_first=True)
+    assert len(queries) == 1
+    assert [(e.on.day, e.kind) for e in positions] == [(4, "position"), (3, "position")]
+    assert [e.on.day for e in selectors.timeline(kinds=["position"], limit=2)] == [1, 2]  # the earliest by default
+
+
+def test_meeting_pairs_by_month_count_each_pairs_meetings_per_month():
+    a, b, c = f.ActorFactory(name="A"), f.ActorFactory(name="B"), f.ActorFactory(name="C")
+    track = f.TrackFactory()
+    for starts_at, people, status in (
+        (datetime.datetime(2025, 7, 1, 10, tzinfo=UTC), (a, b), "held"),
+        (datetime.datetime(2025, 7, 20, 10, tzinfo=UTC), (a, b, c), "held"),
+        (datetime.datetime(2025, 9, 2, 10, tzinfo=UTC), (a, b), "held"),
+        (datetime.datetime(2025, 9, 3, 10, tzinfo=UTC), (a, b), "cancelled"),
+    ):
+        meeting = f.MeetingFactory(starts_at=starts_at, status=status)
+        meeting.tracks.add(track)
+        for actor in people:
+            f.ParticipantFactory(meeting=meeting, actor=actor)
+    f.ParticipantFactory(actor=a, meeting=f.ParticipantFactory(actor=b).meeting)  # another track's meeting
+    with CaptureQueriesContext(connection) as queries:
+        pairs = selectors.meeting_pairs_by_month(track=track)
+    assert len(queries) == 2  # the counts, then the actors
+    july, september = datetime.date(2025, 7, 1), datetime.date(2025, 9, 1)
+    assert [(p.first.name, p.second.name, p.by_month, p.total) for p in pairs] == [
+        ("A", "B", {july: 2, september: 1}, 3),
+        ("A", "C", {july: 1}, 1),
+        ("B", "C", {july: 1}, 1),
+    ]
+    until_august = selectors.meeting_pairs_by_month(track=track, until=datetime.datetime(2025, 8, 31, tzinfo=UTC))
+    assert until_august[0].by_month == {july: 2}
+
+
+def test_the_current_phase_today_is_the_one_in_progress_and_as_of_a_day_the_one_then_started():
+    track = f.TrackFactory()
+    first = f.PhaseFactory(track=track, sequence=1, status="lapsed", starts_on=datetime.date(2025, 1, 19))
+    second = f.PhaseFactory(
+        track=track,
+        sequence=2,
+        status="active",
+        starts_on=datetime.date(2025, 10, 10),
+        deadline=datetime.date(2026, 1, 15),
+    )
+    phases = [first, second]
+    today = selectors.phases_on(phases, datetime.date(2026, 1, 5), as_of=None)
+    assert [row.current for row in today] == [False, True] and today[1].days_to_deadline == 10
+    july = selectors.phases_on(phases, datetime.date(2025, 7, 8), as_of=datetime.date(2025, 7, 8))
+    assert [row.current for row in july] == [True, False] and july[0].ended_unrecorded
+    assert not any(
+        row.current for row in selectors.phases_on(phases, datetime.date(2025, 1, 1), as_of=datetime.date(2025, 1, 1))
+    )

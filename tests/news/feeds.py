@@ -60,8 +60,8 @@ ARABIC = """<?xml version="1.0" encoding="utf-8"?>
 <pubDate>Tue, 08 Jul 2025 06:00:00 GMT</pubDate></item></channel></rss>"""
 
 
-def rss(items: list[dict], title: str = "Test feed") -> str:
-    """A small RSS 2.0 feed from dicts with guid, title, link, description, pub_date."""
+def rss(items: list[dict], title: str = "Test feed", language: str = "") -> str:
+    """A small RSS 2.0 feed from dicts with guid, title, link, description, pub_date; `language`: the channel's."""
     rendered = []
     for item in items:
         guid = f'<guid isPermaLink="false">{item["guid"]}</guid>' if item.get("guid") is not None else ""
@@ -72,5 +72,6 @@ def rss(items: list[dict], title: str = "Test feed") -> str:
         )
     return (
         f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>{title}</title>'
-        f"<link>https://example.test/</link>{''.join(rendered)}</channel></rss>"
+        f"<link>https://example.test/</link>{f'<language>{language}</language>' if language else ''}"
+        f"{''.join(rendered)}</channel></rss>"
     )

@@ -1,4 +1,4 @@
-from news.pipeline.extract import detect_language, extract_article, html_to_text, sanitise
+from news.pipeline.extract import choose_text, extract_article, html_to_text, restore_paragraphs, sanitise
 
 PAGE = """<!doctype html><html lang="en"><head><title>Doha talks | Desk</title>
 <link rel="canonical" href="https://news.example/2025/07/07/doha-talks">
@@ -53,10 +53,7 @@ def test_sanitise_removes_scripts_handlers_and_unsafe_links():
     assert 'href="https://ok.test"' in clean
 
 
-def test_language_detection():
-    assert detect_language("مفاوضات الدوحة غير المباشرة بين إسرائيل وحماس بوساطة قطرية ومصرية") == "ar"
-    assert detect_language("Les négociations indirectes se poursuivent à Doha avec les médiateurs") == "fr"
-    assert detect_language("short") == ""
+def test_plain_text_of_a_fragment():
     assert html_to_text("<p>One</p><p>Two &amp; three</p>") == "One\nTwo & three"
 
 
@@ -83,3 +80,65 @@ def test_no_byline_search_when_the_author_is_known():
     )
     assert extract_article(byline, url="https://news.example/a").author == "Jane Roe"
     assert extract_article(byline, url="https://news.example/a", want_author=False).author == ""
+
+
+# An article whose body sits in a container classed like a comment thread: trafilatura (comments off) keeps the
+# first paragraph only; readability-lxml reads the whole body.
+BODY_AS_COMMENTS = """<html lang="en"><head><title>Talks</title></head><body><main><h1>Talks go on</h1>
+<p>The talks went on for a second day in the capital.</p>
+<div class="comments" id="story-body">
+<p>The mediators met the two delegations separately on Tuesday morning in the capital.</p>
+<p>A draft text circulated among diplomats proposes a phased release of detainees over six weeks.</p>
+<p>Aid convoys would enter through two crossings under the draft, with inspections at each.</p>
+</div></main><footer><p>Copyright Desk.</p></footer></body></html>"""
+
+
+def test_the_fuller_extractor_is_chosen_when_trafilaturas_text_is_truncated():
+    result = extract_article(BODY_AS_COMMENTS, url="https://news.example/talks")
+    assert result.extractor == "readability"
+    assert "phased release of detainees" in result.text and "two crossings" in result.text
+    assert "Copyright Desk" not in result.text
+    assert "<p>Aid convoys would enter" in result.content_html
+
+
+def test_trafilatura_is_kept_when_its_text_is_whole():
+    result = extract_article(PAGE, url="https://news.example/2025/07/07/doha-talks")
+    assert result.extractor == "trafilatura"
+
+
+def test_the_broad_pass_and_the_second_opinion_are_asked_only_when_the_text_looks_short():
+    asked = []
+
+    def ask(name, text):
+        def answer():
+            asked.append(name)
+            return text
+
+        return answer
+
+    whole = "x" * 600
+    result = choose_text(whole, page_chars=1000, broad=ask("broad", ""), second_opinion=ask("second", ""))
+    assert result == (whole, "trafilatura") and asked == []
+    # Short: the broad pass's long paragraphs come back, and with them the text is whole.
+    lead = "A lead paragraph set apart from the body, long enough to be one of the article's own paragraphs "
+    lead += "rather than a menu item."
+    body = "b" * 400
+    result = choose_text(
+        body, page_chars=1000, broad=ask("broad", f"Menu\n{lead}\n{body}"), second_opinion=ask("second", "")
+    )
+    assert result == (f"{lead}\n{body}", "trafilatura") and asked == ["broad"]
+    # Still short: readability's text, when at least twice as long.
+    asked.clear()
+    result = choose_text("short", page_chars=1000, broad=ask("broad", "Menu"), second_opinion=ask("second", "r" * 800))
+    assert result == ("r" * 800, "readability") and asked == ["broad", "second"]
+    # Still short, but readability finds no more: trafilatura's text stands.
+    result = choose_text("y" * 300, page_chars=1000, broad=ask("broad", ""), second_opinion=ask("second", "z" * 400))
+    assert result == ("y" * 300, "trafilatura")
+
+
+def test_restore_paragraphs_puts_back_only_long_ones_in_the_broad_order():
+    lead = "L" * 120
+    assert restore_paragraphs("Body one.\nBody two.", f"Share\n{lead}\nBody one.\nRelated\nBody two.") == (
+        f"{lead}\nBody one.\nBody two."
+    )
+    assert restore_paragraphs("", "Only the broad pass found this.") == "Only the broad pass found this."

@@ -74,10 +74,10 @@ def test_a_failing_article_is_marked_failed_and_the_batch_goes_on(http_server, m
     ids = stored(http_server, 3)
     extract = services.extract_article
 
-    def broken_on_the_second(page_html, *, url, feed_html="", want_author=True):
+    def broken_on_the_second(page_html, *, url, **options):
         if url.endswith("/a/1"):
             raise ValueError("the extractor gave up")
-        return extract(page_html, url=url, feed_html=feed_html, want_author=want_author)
+        return extract(page_html, url=url, **options)
 
     monkeypatch.setattr(services, "extract_article", broken_on_the_second)
     assert tasks.process_articles(ids) == {"processed": 2, "failed": 1}

@@ -21,6 +21,7 @@ def test_suggestion_pools_cut_at_their_cap_fall_back_to_each_articles_own_query(
         article.text = f"{article.title} {BODY}"
     items = [(articles[0], {world["hamas"].pk}), (articles[1], {world["trump"].pk, world["netanyahu"].pk})]
     monkeypatch.setattr(scoring, "MAX_CANDIDATES", 2)
+    monkeypatch.setattr(scoring, "MIN_SCORE", 0)  # every candidate becomes a suggestion, however far in days
     batch = scoring.score_articles(items)
     alone = [scoring.score_articles([item])[0] for item in items]
 

@@ -68,9 +68,14 @@ OTHER_ENDPOINTS = {
     "meeting": {"GET": SIGNED_IN},
     "proposal": {"GET": SIGNED_IN},
     "sticking-point": {"GET": SIGNED_IN},
-    "review:queue": {"GET": SIGNED_IN, "POST": SIGNED_IN},
-    "review:article": {"GET": SIGNED_IN, "POST": SIGNED_IN},
+    "review:queue": {"GET": SIGNED_IN},
+    "review:article": {"GET": SIGNED_IN},
     "review:record-form": {"GET": SIGNED_IN, "POST": SIGNED_IN},
+    "review:accept": {"POST": SIGNED_IN},
+    "review:reject": {"POST": SIGNED_IN},
+    "review:duplicate": {"POST": SIGNED_IN},
+    "review:undo": {"POST": SIGNED_IN},
+    "review:bulk": {"POST": SIGNED_IN},
     "calendar-page": {"GET": SIGNED_IN, "POST": SIGNED_IN},  # the user's own calendar address
 }
 ADMIN_SITE = {

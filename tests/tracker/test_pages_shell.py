@@ -73,8 +73,10 @@ def test_the_login_page_is_guarded_by_the_lockout(client, django_user_model, set
 
 @pytest.mark.parametrize("role", ROLES)
 def test_the_navigation_shows_what_the_role_allows(client_for, role):
+    """Every role reads the record and the review queue; the admin link is for staff (the admin then
+    applies the role)."""
     page = client_for(role).get(reverse("login")).content.decode()
-    assert ('href="/review/"' in page) == (role in {"editor", "administrator"})
+    assert 'href="/review/"' in page  # every role reads the queue; editors and administrators act on it
     assert ('href="/admin/"' in page) is True  # every role user here is staff; the admin applies the role
     assert f"({role})" in page
     assert 'action="/account/logout/"' in page
@@ -88,3 +90,9 @@ def test_every_page_carries_the_policy_and_no_inline_script(client):
     scripts = re.findall(r"<script\b[^>]*>", html)
     assert scripts and all("src=" in tag for tag in scripts), scripts
     assert not re.search(r"\son[a-z]+=", html), "an inline event handler"
+
+
+def test_a_user_without_a_role_sees_no_section_it_cannot_open(client, django_user_model):
+    client.force_login(django_user_model.objects.create_user("nobody", password=PASSWORD))
+    page = client.get(reverse("login")).content.decode()
+    assert 'href="/review/"' not in page and 'href="/admin/"' not in page

@@ -10,7 +10,7 @@ from tracker.search import AddSearchVector
 
 class Migration(migrations.Migration):
     atomic = False
-    dependencies = [("negotiations", "0009_citation_safe_url")]
+    dependencies = [("negotiations", "0010_historicalcitation_record_index")]
 
     operations = [
         AddSearchVector(
