@@ -8,7 +8,7 @@ from news.models import Article, Feed, Mention
 from tracker import search
 from tracker.api.filters import RecordFilter, language_filter
 
-# The fields of the full-text index news/migrations/0005 creates (tracker/search.py).
+# The fields of the stored search vector news/migrations/0012 adds (tracker/search.py).
 ARTICLE_TEXT = ("title", "publisher", "text")
 
 
@@ -29,7 +29,8 @@ class ArticleFilter(django_filters.FilterSet):
     )
     search = django_filters.CharFilter(
         method="filter_search",
-        help_text='Full-text search over the title, publisher and text: words, "a phrase", or, -word.',
+        help_text='Full-text search over the title, publisher and text: words, "a phrase", or, -word. Pages '
+        "reach the 1,000 most recent matches, best first unless `ordering` is given.",
     )
 
     class Meta:

@@ -21,6 +21,7 @@ from django.utils.dateparse import parse_datetime
 from simple_history.admin import SimpleHistoryAdmin
 
 from tracker.api.conditional import record_claim
+from tracker.api.services import touches_deferred
 from tracker.safe_values import HttpURLFormField
 
 
@@ -194,6 +195,11 @@ class RecordAdmin(PreloadingMixin, SimpleHistoryAdmin):
             return fieldsets  # a read-only page saves nothing
         (name, options), *rest = fieldsets
         return [(name, {**options, "fields": (*options["fields"], VERSION_FIELD)}), *rest]
+
+    def save_related(self, request, form, formsets, change):
+        # Inline rows move this record's version (tracker/api/freshness.py): once for the whole save.
+        with touches_deferred():
+            super().save_related(request, form, formsets, change)
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         # simple_history lets anyone who may *view* history POST a revert; reverting is a change.

@@ -4,11 +4,12 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 
 from actors.models import Actor, Affiliation, Alias
-from actors.text import alias_key, nfc
-from tracker.api.services import nested_error, record_save
+from actors.text import alias_key, detect_script, nfc
+from tracker.api.services import nested_error, record_save, replace_rows, touches_deferred
 
 
 @transaction.atomic
+@touches_deferred()
 def actor_save(
     *, instance: Actor | None, aliases: list[dict] | None = None, affiliations: list[dict] | None = None, **fields
 ) -> Actor:
@@ -25,22 +26,24 @@ def actor_save(
 
 def _replace_aliases(actor: Actor, items: list[dict]) -> None:
     """The actor's aliases become `items`; one already there under the same comparison key is updated."""
-    existing = {alias.normalized: alias for alias in actor.aliases.all()}
-    kept = []
-    for index, item in enumerate(items):
-        key = alias_key(item["name"])
-        alias = existing.get(key) or Alias(actor=actor)
-        for name, value in item.items():
-            setattr(alias, name, value)
-        # Alias.save() derives these too; set first so that validation sees the stored forms.
-        alias.name, alias.normalized = nfc(alias.name), key
-        try:
-            alias.full_clean()
-        except DjangoValidationError as error:
-            raise nested_error("aliases", index, error) from error
-        alias.save()
-        kept.append(alias.pk)
-    actor.aliases.exclude(pk__in=kept).delete()
+    replace_rows(
+        actor.aliases,
+        items,
+        field="aliases",
+        model=Alias,
+        parent={"actor": actor},
+        row_key="normalized",
+        item_key=lambda item: alias_key(item["name"]),
+        prepare=_alias_derived,
+    )
+
+
+def _alias_derived(alias: Alias) -> None:
+    """What Alias.save() derives, set before validation so that it sees the stored forms."""
+    alias.name = nfc(alias.name)
+    alias.normalized = alias_key(alias.name)
+    if not alias.script:
+        alias.script = detect_script(alias.name)
 
 
 def _replace_affiliations(actor: Actor, items: list[dict]) -> None:

@@ -15,8 +15,8 @@
     statement (a CTE picks the page's ids in the list's order through the index that order can use, then
     one row per record, each nested list built by PostgreSQL as JSON in a correlated subquery and passed
     through as `orjson.Fragment`). A detail is one query. The article search borrows only its WHERE clause
-    from the product (news.api.filters.ArticleFilter, compiled once per search term and cached), so it
-    matches exactly the rows ours matches, whatever the search implementation is; the rest is by hand.
+    and rank expression from the product (review.api.filters.ArticleFilter, compiled once per search term
+    and cached), so it matches and ranks exactly as ours does; the cap, the order and the page are by hand.
     Its answers equal ours (same fields, nesting, order, page size, count and links; load.py checks).
 """
 
@@ -649,15 +649,19 @@ def _article(row) -> dict:
 
 
 @functools.lru_cache(maxsize=1024)
-def search_condition(term: str) -> tuple[str, tuple]:
-    """The WHERE clause (over news_article) that the product's `?search=` filter compiles to, by term."""
-    from news.api.filters import ArticleFilter
+def search_condition(term: str) -> tuple[str, tuple, str, tuple]:
+    """The WHERE clause (over news_article) that the product's `?search=` filter compiles to, by term, and
+    its rank expression (tracker/search.py)."""
+    from review.api.filters import ArticleFilter
+    from tracker.search import RANK
 
     query = ArticleFilter(data={"search": term}, queryset=Article.objects.all()).qs.query
     if not query.where:
-        return "", ()
-    sql, params = query.get_compiler(using="default").compile(query.where)
-    return sql, tuple(params)
+        return "", (), "", ()
+    compiler = query.get_compiler(using="default")
+    sql, params = compiler.compile(query.where)
+    rank, rank_params = compiler.compile(query.annotations[RANK])
+    return sql, tuple(params), rank, tuple(rank_params)
 
 
 # Page ids in the list's order, with the index the order can use. Ours orders by `-starts_at` (NULLS LAST,
@@ -733,20 +737,51 @@ def _page(request, *, table: str, key: str, ids, select: str, order: str, where=
             f"WITH page AS ({ids_sql}) {select} WHERE {key} IN (SELECT id FROM page) ORDER BY {order}", ids_params
         )
         rows = cursor.fetchall()
+    return _answer(request, page, size, count, False, [shape(row) for row in rows])
+
+
+def _answer(request, page: int, size: int, count: int, capped: bool, results: list) -> HttpResponse:
     url = request.build_absolute_uri()
     if page == 1:
         previous = None
     else:
         previous = remove_query_param(url, "page") if page == 2 else replace_query_param(url, "page", page - 1)
-    last = (page - 1) * size + len(rows) >= count
+    last = (page - 1) * size + len(results) >= count
     return _json(
         {
             "count": count,
+            "count_is_capped": capped,
             "next": None if last else replace_query_param(url, "page", page + 1),
             "previous": previous,
-            "results": [shape(row) for row in rows],
+            "results": results,
         }
     )
+
+
+def _search_page(request, term: str) -> HttpResponse:
+    """An article search as the product answers it (tracker/search.py): the 1,000 most recent matches with
+    their ranks in one query, best first (a stable sort keeps recency among equals), then the page's rows."""
+    numbers = _page_numbers(request)
+    if numbers is None:
+        return _not_found("Invalid page.")
+    page, size = numbers
+    where, params, rank, rank_params = search_condition(term)
+    a = "news_article"
+    connection.ensure_connection()
+    with connection.connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {a}.id, {rank} FROM {a} WHERE {where} ORDER BY {a}.published_at DESC NULLS LAST, {a}.id "
+            "LIMIT 1000",
+            (*rank_params, *params),
+        )
+        ranked = sorted(cursor.fetchall(), key=lambda row: -row[1])
+        count = len(ranked)
+        if page > max(1, math.ceil(count / size)):
+            return _not_found("Invalid page.")
+        ids = [pk for pk, _ in ranked[(page - 1) * size : page * size]]
+        cursor.execute(f"{_article_sql(False)} WHERE {a}.id = ANY(%s)", (ids,))
+        rows = {row[0]: row for row in cursor.fetchall()}
+    return _answer(request, page, size, count, count >= 1000, [_article(rows[pk]) for pk in ids])
 
 
 def _one(*, select: str, key: str, pk: int, shape) -> HttpResponse:
@@ -795,7 +830,9 @@ def floor_proposal(request, pk: int):
 
 @transaction.non_atomic_requests
 def floor_articles(request):
-    where, params = search_condition(request.GET["search"]) if "search" in request.GET else ("", ())
+    if request.GET.get("search", "").strip():
+        return _search_page(request, request.GET["search"])
+    where, params = "", ()
     return _page(
         request,
         table="news_article",

@@ -27,14 +27,17 @@ from tracker.api.filters import BooleanFilter, IdFilter, RecordFilter
 
 from .serializers import CITABLE
 
-# The fields of the full-text indexes that negotiations/migrations/0004 creates (tracker/search.py).
+# The fields of the stored search vectors that negotiations/migrations/0011 adds (tracker/search.py).
 MEETING_TEXT = ("title", "location", "summary", "outcome")
 PROPOSAL_TEXT = ("title", "version_label", "summary")
 TERM_TEXT = ("text",)
 STICKING_POINT_TEXT = ("title", "description")
 SUMMARY_TEXT = ("summary",)  # positions and responses
 CITATION_TEXT = ("publisher", "title", "quote")
-SEARCH_HELP = 'Full-text search over {what}: words, "a phrase", or, -word.'
+SEARCH_HELP = (
+    'Full-text search over {what}: words, "a phrase", or, -word. Pages reach the first 1,000 matches in '
+    "the list's order, best first unless `ordering` is given."
+)
 
 
 def search_filter(what: str) -> django_filters.CharFilter:
@@ -141,7 +144,7 @@ class ProposalFilter(django_filters.FilterSet):
 
     def filter_search(self, queryset, name, value: str):
         terms = Term.objects.filter(search.condition(TERM_TEXT, value, queryset.db), proposal=OuterRef("pk"))
-        return queryset.filter(search.condition(PROPOSAL_TEXT, value, queryset.db) | Q(Exists(terms)))
+        return search.matches(queryset, PROPOSAL_TEXT, value, related=Q(Exists(terms)))
 
 
 class ProposalEventFilter(django_filters.FilterSet):
@@ -189,7 +192,7 @@ class StickingPointFilter(django_filters.FilterSet):
         positions = Position.objects.filter(
             search.condition(SUMMARY_TEXT, value, queryset.db), sticking_point=OuterRef("pk")
         )
-        return queryset.filter(search.condition(STICKING_POINT_TEXT, value, queryset.db) | Q(Exists(positions)))
+        return search.matches(queryset, STICKING_POINT_TEXT, value, related=Q(Exists(positions)))
 
 
 class StatusChangeFilter(django_filters.FilterSet):

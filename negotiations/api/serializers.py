@@ -30,7 +30,13 @@ from negotiations.models import (
     TrackActor,
 )
 from news.models import Article
-from tracker.api.serializers import IdOrSlugRelatedField, IdRelatedField, StrictFieldsMixin, unique_items
+from tracker.api.serializers import (
+    IdOrSlugRelatedField,
+    IdRelatedField,
+    RecordsListSerializer,
+    StrictFieldsMixin,
+    unique_items,
+)
 
 MAX_NESTED = 500
 
@@ -539,6 +545,9 @@ class ParticipantInputSerializer(StrictFieldsMixin, serializers.Serializer):
     actor = IdOrSlugRelatedField(queryset=_actors())
     role = serializers.ChoiceField(choices=Participant.Role.choices)
     representing = IdOrSlugRelatedField(queryset=_actors(), allow_null=True, required=False)
+
+    class Meta:
+        list_serializer_class = RecordsListSerializer
 
 
 class MeetingInputSerializer(StrictFieldsMixin, serializers.ModelSerializer):

@@ -2,7 +2,8 @@
 
 Nested lists replace the record's rows when given (absent: left as they are); rows are matched on
 their natural key (a phase's sequence, a participant's actor, a term's key), so an unchanged row
-keeps its id and its history.
+keeps its id and its history. The rows are written in bulk and the record's version moves once
+(tracker/api/services.py: replace_rows, touches_deferred).
 """
 
 from django.db import transaction
@@ -19,10 +20,11 @@ from negotiations.models import (
     Track,
     TrackActor,
 )
-from tracker.api.services import record_save, replace_rows
+from tracker.api.services import record_save, replace_rows, touches_deferred
 
 
 @transaction.atomic
+@touches_deferred()
 def track_save(*, instance: Track | None, actors: list[dict] | None = None, phases: list[dict] | None = None, **fields):
     track = record_save(instance=instance or Track(), fields=fields)
     if actors is not None:
@@ -47,6 +49,7 @@ def track_save(*, instance: Track | None, actors: list[dict] | None = None, phas
 
 
 @transaction.atomic
+@touches_deferred()
 def meeting_save(
     *,
     instance: Meeting | None,
@@ -74,6 +77,7 @@ def meeting_save(
 
 
 @transaction.atomic
+@touches_deferred()
 def proposal_save(
     *, instance: Proposal | None, channel: list | None = None, terms: list[dict] | None = None, **fields
 ) -> Proposal:

@@ -49,7 +49,8 @@ def test_a_viewer_meets_no_editing_action_anywhere(live_server, page):
         assert forms.count() == 0, f"{path}: a form that writes"
         writing = main.evaluate(
             """main => [...main.querySelectorAll('button, input[type=submit]')]
-                .filter(b => b.type === 'submit' && (!b.form || !['get', 'dialog'].includes(b.form.method.toLowerCase())))
+                .filter(b => b.type === 'submit'
+                    && (!b.form || !['get', 'dialog'].includes(b.form.method.toLowerCase())))
                 .map(b => b.outerHTML.slice(0, 120))"""
         )
         assert writing == [], f"{path}: a submit button outside a GET form: {writing}"

@@ -1,8 +1,15 @@
-"""Full-text search (`?search=`): PostgreSQL's text search over GIN indexes, a substring fallback on SQLite."""
+"""Full-text search (`?search=`): PostgreSQL's text search over stored vectors with GIN indexes, ranked
+and capped; a substring fallback on SQLite."""
+
+import datetime
+import importlib
+import re
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from rest_framework import status
 
 from negotiations.api import filters as negotiation_filters
@@ -11,6 +18,8 @@ from news.models import Article
 from review.api.filters import ARTICLE_TEXT
 from tests import factories as f
 from tracker import search
+
+ADD_ARTICLE_VECTOR = importlib.import_module("news.migrations.0013_article_search_vector").Migration.operations[0]
 
 pytestmark = pytest.mark.django_db
 POSTGRES = connection.vendor == "postgresql"
@@ -94,14 +103,14 @@ def test_a_long_query_is_cut_not_refused(viewer):
 
 # Every search and the index that must answer it: the fields in the filter and the migration agree.
 INDEXED = [
-    (Article, ARTICLE_TEXT, "news_article_search"),
-    (Meeting, negotiation_filters.MEETING_TEXT, "neg_meeting_search"),
-    (Proposal, negotiation_filters.PROPOSAL_TEXT, "neg_proposal_search"),
-    (Term, negotiation_filters.TERM_TEXT, "neg_term_search"),
-    (StickingPoint, negotiation_filters.STICKING_POINT_TEXT, "neg_sticking_point_search"),
-    (Position, negotiation_filters.SUMMARY_TEXT, "neg_position_search"),
-    (Response, negotiation_filters.SUMMARY_TEXT, "neg_response_search"),
-    (Citation, negotiation_filters.CITATION_TEXT, "neg_citation_search"),
+    (Article, ARTICLE_TEXT, "news_article_search_vector"),
+    (Meeting, negotiation_filters.MEETING_TEXT, "neg_meeting_search_vector"),
+    (Proposal, negotiation_filters.PROPOSAL_TEXT, "neg_proposal_search_vector"),
+    (Term, negotiation_filters.TERM_TEXT, "neg_term_search_vector"),
+    (StickingPoint, negotiation_filters.STICKING_POINT_TEXT, "neg_sticking_point_search_vector"),
+    (Position, negotiation_filters.SUMMARY_TEXT, "neg_position_search_vector"),
+    (Response, negotiation_filters.SUMMARY_TEXT, "neg_response_search_vector"),
+    (Citation, negotiation_filters.CITATION_TEXT, "neg_citation_search_vector"),
 ]
 
 
@@ -114,4 +123,109 @@ def test_each_search_is_answered_from_its_gin_index(model, fields, index):
         cursor.execute("SET LOCAL enable_seqscan = off")  # the tables are nearly empty here
         cursor.execute(f"EXPLAIN {sql}", params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
-    assert f"Bitmap Index Scan on {index}" in plan, plan
+    assert re.search(rf"Bitmap Index Scan on {index}\b", plan), plan
+
+
+def stored_vectors(model) -> dict[int, str]:
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT id, search_vector::text FROM {model._meta.db_table}")  # noqa: S608 (a table name)
+        return dict(cursor.fetchall())
+
+
+def expected_vector(model, fields: tuple[str, ...], pk: int) -> str:
+    return str(model.objects.annotate(v=search.vector(*fields)).values_list("v", flat=True).get(pk=pk))
+
+
+@pytest.mark.skipif(not POSTGRES, reason="stored vectors exist on PostgreSQL only")
+@pytest.mark.parametrize(("model", "fields", "index"), INDEXED, ids=[i for _, _, i in INDEXED])
+def test_the_stored_vector_is_the_fields_vector_after_insert_and_change(model, fields, index):
+    row = getattr(f, f"{model.__name__}Factory")(**dict.fromkeys(fields, "ceasefire talks"))
+    assert stored_vectors(model)[row.pk] == expected_vector(model, fields, row.pk)
+    for field in fields:
+        setattr(row, field, f"hostage release {field}")
+    row.save()
+    assert stored_vectors(model)[row.pk] == expected_vector(model, fields, row.pk)
+    assert "ceasefir" not in stored_vectors(model)[row.pk]
+    model.objects.filter(pk=row.pk).update(**{fields[-1]: "humanitarian corridor"})  # a queryset update too
+    assert stored_vectors(model)[row.pk] == expected_vector(model, fields, row.pk)
+
+
+@pytest.mark.skipif(not POSTGRES, reason="the stored vectors are PostgreSQL's")
+def test_the_migration_fills_existing_rows_in_batches(monkeypatch):
+    articles = [f.ArticleFactory(title=f"Ceasefire talks, round {n}") for n in range(7)]
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE news_article SET search_vector = NULL")  # as before the migration
+    monkeypatch.setattr(type(ADD_ARTICLE_VECTOR), "BATCH", 2)
+    with connection.schema_editor(atomic=False) as editor, CaptureQueriesContext(connection) as captured:
+        ADD_ARTICLE_VECTOR.fill(editor, Article)
+    assert sum(q["sql"].startswith('UPDATE "news_article"') for q in captured.captured_queries) == 4  # 7 ids by 2
+    vectors = stored_vectors(Article)
+    assert vectors == {a.pk: expected_vector(Article, ARTICLE_TEXT, a.pk) for a in articles}
+
+
+def page(client, name: str, **params) -> dict:
+    response = client.get(reverse(f"api:{name}-list"), params)
+    assert response.status_code == status.HTTP_200_OK, response.content
+    return response.json()
+
+
+@pytest.mark.skipif(not POSTGRES, reason="ranks come from PostgreSQL's ts_rank")
+def test_matches_come_best_first_then_most_recent_then_by_id(viewer):
+    now = timezone.now()
+    once = f.ArticleFactory(title="Talks", text="A ceasefire was mentioned.", published_at=now)
+    often = f.ArticleFactory(
+        title="Ceasefire holds",
+        text="The ceasefire, the first ceasefire in months.",
+        published_at=now - datetime.timedelta(days=2),
+    )
+    older_once = f.ArticleFactory(
+        title="Talks", text="A ceasefire was mentioned.", published_at=now - datetime.timedelta(days=1)
+    )
+    twin = f.ArticleFactory(title="Talks", text="A ceasefire was mentioned.", published_at=now)
+    ids = [row["id"] for row in page(viewer, "article", search="ceasefire")["results"]]
+    assert ids == [often.id, once.id, twin.id, older_once.id]
+    by_date = page(viewer, "article", search="ceasefire", ordering="published_at")["results"]
+    assert [row["id"] for row in by_date] == [often.id, older_once.id, once.id, twin.id]  # `ordering` wins
+
+
+def test_a_search_count_stops_at_the_cap_and_says_so(viewer, monkeypatch):
+    monkeypatch.setattr(search, "CAP", 3)
+    now = timezone.now()
+    articles = [
+        f.ArticleFactory(title=f"Ceasefire talks, round {n}", published_at=now - datetime.timedelta(hours=n))
+        for n in range(5)
+    ]
+    f.ArticleFactory(title="League final tonight")
+    answer = page(viewer, "article", search="ceasefire talks", page_size=2)
+    assert (answer["count"], answer["count_is_capped"]) == (3, True)
+    second = page(viewer, "article", search="ceasefire talks", page_size=2, page=2)
+    reached = {row["id"] for row in answer["results"] + second["results"]}
+    assert reached == {a.id for a in articles[:3]}  # the three most recent matches
+    assert second["next"] is None
+
+    monkeypatch.setattr(search, "CAP", 5)
+    answer = page(viewer, "article", search="ceasefire talks")
+    assert (answer["count"], answer["count_is_capped"]) == (5, True)  # 5 matches: "5+"
+    monkeypatch.setattr(search, "CAP", 6)
+    answer = page(viewer, "article", search="ceasefire talks")
+    assert (answer["count"], answer["count_is_capped"]) == (5, False)
+    assert (page(viewer, "article")["count"], page(viewer, "article")["count_is_capped"]) == (6, False)
+
+
+def test_a_cursor_walk_reaches_every_match(viewer, monkeypatch):
+    monkeypatch.setattr(search, "CAP", 2)
+    articles = [f.ArticleFactory(title=f"Ceasefire talks, round {n}") for n in range(4)]
+    answer = page(viewer, "article", search="ceasefire", pagination="cursor", page_size=10)
+    assert [row["id"] for row in answer["results"]] == [a.id for a in articles]
+    assert "count" not in answer
+
+
+def test_records_searches_are_capped_too(viewer, monkeypatch):
+    monkeypatch.setattr(search, "CAP", 2)
+    for n in range(3):
+        f.MeetingFactory(title=f"Working dinner {n}")
+    proposals = [f.ProposalFactory(title=f"Bridging proposal {n}", summary="") for n in range(3)]
+    f.TermFactory(proposal=proposals[0], text="Aid trucks enter daily.")
+    assert page(viewer, "meeting", search="dinner")["count_is_capped"] is True
+    answer = page(viewer, "proposal", search="trucks")
+    assert (answer["count"], answer["count_is_capped"], answer["results"][0]["id"]) == (1, False, proposals[0].id)

@@ -7,10 +7,17 @@
 
 A `page` or `page_size` that is not a positive integer, and a cursor that is not one a link gave, are
 400s naming the parameter; a larger page size is capped at 500; a page past the last one is a 404.
+
+A full-text search (`?search=`, tracker/search.py) in page pagination reaches its first 1,000 matches
+in the list's order, best first unless `ordering` is given; its count stops at 1,000, and
+`count_is_capped` says so (show "1,000+"). Cursor pagination walks every match, in id order.
 """
 
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import CursorPagination, PageNumberPagination
+from rest_framework.response import Response
+
+from tracker import search
 
 from .filters import MAX_ID
 
@@ -67,6 +74,7 @@ class PagePagination(PageNumberPagination):
 
     def __init__(self):
         self.cursor = None
+        self.capped = False
 
     def get_page_size(self, request):
         return page_size(request, self.page_size_query_param)
@@ -87,12 +95,25 @@ class PagePagination(PageNumberPagination):
                 )
             self.cursor = SyncCursorPagination()
             return self.cursor.paginate_queryset(queryset, request, view)
-        return super().paginate_queryset(queryset, request, view)
+        is_search = search.is_search(queryset)
+        if is_search:
+            queryset = search.FirstMatches(queryset, by_rank=not request.query_params.get("ordering", "").strip())
+        rows = super().paginate_queryset(queryset, request, view)
+        self.capped = is_search and self.page.paginator.count >= search.CAP
+        return rows
 
     def get_paginated_response(self, data):
         if self.cursor is not None:
             return self.cursor.get_paginated_response(data)
-        return super().get_paginated_response(data)
+        return Response(
+            {
+                "count": self.page.paginator.count,
+                "count_is_capped": self.capped,
+                "next": self.get_next_link(),
+                "previous": self.get_previous_link(),
+                "results": data,
+            }
+        )
 
     def get_paginated_response_schema(self, schema):
         link = {"type": "string", "format": "uri", "nullable": True}
@@ -100,7 +121,16 @@ class PagePagination(PageNumberPagination):
             "type": "object",
             "required": ["next", "previous", "results"],
             "properties": {
-                "count": {"type": "integer", "description": "Rows matching the filters (page pagination only)."},
+                "count": {
+                    "type": "integer",
+                    "description": "Rows matching the filters (page pagination only); a search's stops at "
+                    f"{search.CAP:,}.",
+                },
+                "count_is_capped": {
+                    "type": "boolean",
+                    "description": f"True when a search's count reached {search.CAP:,}: there may be more "
+                    f'matches than the pages reach (show "{search.CAP:,}+"). Page pagination only.',
+                },
                 "next": link,
                 "previous": link,
                 "results": schema,

@@ -2,7 +2,7 @@
 
 from collections.abc import Mapping
 
-from django.db.models import Model
+from django.db.models import Model, Q
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -65,11 +65,24 @@ class IdOrSlugRelatedField(serializers.RelatedField):
         self.slug_field = slug_field
         super().__init__(**kwargs)
 
+    def preload(self, values: list) -> None:
+        """Read the records that `values` name (ids and slugs) in one query, for the calls that follow
+        (RecordsListSerializer); values of the wrong type are left to to_internal_value to refuse."""
+        ids = [v for v in values if isinstance(v, int) and not isinstance(v, bool)]
+        slugs = [v for v in values if isinstance(v, str) and "\x00" not in v]
+        self.preloaded = {}
+        if ids or slugs:
+            for record in self.get_queryset().filter(Q(pk__in=ids) | Q(**{f"{self.slug_field}__in": slugs})):
+                self.preloaded[record.pk] = self.preloaded[getattr(record, self.slug_field)] = record
+
     def to_internal_value(self, data):
         queryset = self.get_queryset()
         model = _model_name(queryset.model)
         if isinstance(data, bool) or not isinstance(data, int | str):
             self.fail("incorrect_type", model=model, data_type=type(data).__name__)
+        preloaded = getattr(self, "preloaded", None)
+        if preloaded is not None and data in preloaded:
+            return preloaded[data]
         if isinstance(data, int):
             found = queryset.filter(pk=data).first()
             if found is None:
@@ -121,3 +134,15 @@ def unique_items(items: list, key, message: str) -> None:
         seen.add(value)
     if errors:
         raise serializers.ValidationError(errors)
+
+
+class RecordsListSerializer(serializers.ListSerializer):
+    """A nested list whose rows name records by id or slug: the records each IdOrSlugRelatedField of the
+    rows names are read in one query per field before the rows are validated, not one query per row."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, list):
+            for name, field in self.child.fields.items():
+                if isinstance(field, IdOrSlugRelatedField):
+                    field.preload([row.get(name) for row in data if isinstance(row, dict)])
+        return super().to_internal_value(data)
