@@ -40,11 +40,22 @@ def fill_queue(size: int):
 def test_the_queue_page_costs_the_same_at_any_size(client_for, django_assert_num_queries, size):
     fill_queue(size)
     client = client_for("editor")
-    # savepoint (ATOMIC_REQUESTS), session, user, user's and groups' permissions (login + view check), count of
-    # the filtered queue (paginator), the page of rows (with the story's outlet count), pending by feed, those
-    # feeds, pending by language, the user's groups (navigation), the actors for the actor filter, release.
-    with django_assert_num_queries(13):
+    # savepoint (ATOMIC_REQUESTS), session, user, user's and groups' permissions (login + view check), pending
+    # by feed and language (the total too: the paginator's count), those feeds, the page of rows (with the
+    # story's outlet count; their ids in a subquery), the user's groups (navigation), the actors for the actor
+    # filter, release.
+    with django_assert_num_queries(11):
         response = client.get(reverse("review:queue"))
+    assert len(response.context["rows"]) == size
+
+
+@pytest.mark.parametrize("size", [2, 12])
+def test_the_filtered_queue_page_costs_the_same_at_any_size(client_for, django_assert_num_queries, size):
+    fill_queue(size)
+    client = client_for("editor")
+    # As the whole queue's, and the count of the filtered queue (up to 1,000).
+    with django_assert_num_queries(12):
+        response = client.get(reverse("review:queue"), {"language": "en"})
     assert len(response.context["rows"]) == size
 
 
