@@ -66,7 +66,7 @@ def test_the_article_view_costs_the_same_at_any_size(client_for, django_assert_n
     # savepoint, session, user, user's and groups' permissions, the article (with feed, reviewer and story
     # outlet count), its mentions with their actors, the next and the previous pending article, its suggestions
     # (with content types), their meetings, their sticking points, the same story's articles, the pending
-    # count, the user's last verdict (for undo), the user's groups (navigation), release.
+    # count (up to 1,000), the user's last verdict (for undo), the user's groups (navigation), release.
     with django_assert_num_queries(17):
         response = client.get(reverse("review:article", kwargs={"pk": article.pk}))
     assert len(response.context["paragraphs"]) == 2

@@ -86,6 +86,8 @@ def test_count_label(actors):
     assert count_label(actors, cap=6) == "6+"
     assert count_label(actors, cap=None) == "7"
     assert count_label(actors.none()) == "0"
-    Actor.objects.bulk_create(Actor(name=f"Extra {index}", slug=f"extra-{index}", kind=Actor.Kind.PERSON) for index in range(1000))
+    Actor.objects.bulk_create(
+        Actor(name=f"Extra {index}", slug=f"extra-{index}", kind=Actor.Kind.PERSON) for index in range(1000)
+    )
     assert count_label(Actor.objects.all()) == "1,000+"
     assert count_label(Actor.objects.all(), cap=None) == "1,007"
