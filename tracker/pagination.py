@@ -9,8 +9,9 @@ every row before the page and throws it away. This one, given an ordered queryse
   is a lower bound (shown as "1,000+"): the page asked for and the one after it exist, the last does not
   need to be known;
 - reads a page's primary keys first (the OFFSET runs over the keys alone, which an index in the queryset's
-  order answers without reading the table), then the page's rows by those keys, through `rows(queryset)`,
-  which adds what a row shows (joins, annotations) to the page's rows only.
+  order answers without reading the table), then the page's rows by those keys, in the same order (which must
+  be on the model's own fields), through `rows(queryset)`, which adds what a row shows (joins, annotations)
+  to the page's rows only.
 
 Below the cap it pages exactly as Django's Paginator does (tests/tracker/test_pagination.py compares them).
 """
@@ -61,7 +62,9 @@ class CappedPaginator(Paginator):
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
         keys = self.object_list.values("pk")[bottom : bottom + self.per_page]
-        return self._get_page(self.rows(self.object_list.filter(pk__in=keys)), number, self)
+        # The rows by their keys alone: the queryset's filters (a full-text match, say) are not evaluated again.
+        rows = self.object_list.model._default_manager.filter(pk__in=keys).order_by(*self.object_list.query.order_by)
+        return self._get_page(self.rows(rows), number, self)
 
 
 def count_label(queryset: QuerySet, cap: int | None = COUNT_CAP) -> str:
