@@ -148,12 +148,17 @@ class Article(TimeStampedModel):
 
     class Meta:
         indexes = [
-            # The review queue: pending articles, most relevant first.
+            # The review queue's counts (review.selectors.queue_counts): pending articles by feed and language,
+            # counted from the index alone. The queue's order has its own index, news_article_queue_idx
+            # (PostgreSQL only, news/migrations/0014_review_queue_indexes.py).
             models.Index(
-                F("relevance").desc(),
-                F("published_at").desc(),
-                name="news_article_pending_idx",
-                condition=Q(review_state="pending"),
+                fields=["feed", "language"], name="news_article_queue_counts_idx", condition=Q(review_state="pending")
+            ),
+            # An editor's last verdict, the one they may undo (review.selectors.last_verdict).
+            models.Index(
+                fields=["reviewer", "-reviewed_at", "-id"],
+                name="news_article_verdicts_idx",
+                condition=~Q(review_state="pending"),
             ),
             models.Index(fields=["published_at"], name="news_article_published_idx"),
             models.Index(fields=["content_hash"], name="news_article_hash_idx"),

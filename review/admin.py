@@ -16,6 +16,7 @@ from tracker.admin_tools import RecordAdmin
 
 from . import services
 from .models import Suggestion
+from .selectors import QUEUE_ORDER
 
 
 class MentionInline(admin.TabularInline):
@@ -172,7 +173,7 @@ def mark_duplicate(modeladmin, request, queryset):
 
 @admin.register(Article)
 class ArticleAdmin(RecordAdmin):
-    ordering = ("-relevance", "-published_at")
+    ordering = QUEUE_ORDER  # the workspace's, which news_article_queue_idx serves
     list_display = (
         "title",
         "publisher",

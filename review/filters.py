@@ -1,7 +1,10 @@
 """Filters of articles, shared by the review workspace's queue (review/views/workspace.py) and the API."""
 
+import datetime
+
 import django_filters
 from django.db.models import Exists, OuterRef
+from django.utils import timezone
 
 from actors.models import Actor
 from news.models import Article, Feed, Mention
@@ -22,11 +25,9 @@ class ArticleFilter(django_filters.FilterSet):
     )
     actor = RecordFilter(model=Actor, method="filter_actor", help_text="Articles mentioning an actor (id or slug).")
     date_from = django_filters.DateFilter(
-        field_name="published_at", lookup_expr="date__gte", help_text="Published on or after (YYYY-MM-DD, UTC)."
+        method="filter_date_from", help_text="Published on or after (YYYY-MM-DD, UTC)."
     )
-    date_to = django_filters.DateFilter(
-        field_name="published_at", lookup_expr="date__lte", help_text="Published on or before (YYYY-MM-DD, UTC)."
-    )
+    date_to = django_filters.DateFilter(method="filter_date_to", help_text="Published on or before (YYYY-MM-DD, UTC).")
     search = django_filters.CharFilter(
         method="filter_search",
         help_text='Full-text search over the title, publisher and text: words, "a phrase", or, -word. Pages '
@@ -37,8 +38,20 @@ class ArticleFilter(django_filters.FilterSet):
         model = Article
         fields = ("review_state", "processing_state", "language", "feed", "story", "actor")
 
+    # Dates compare as the instants their day starts (in the current time zone, as `__date` would), so that the
+    # index on published_at bounds the scan.
+    def filter_date_from(self, queryset, name, value: datetime.date):
+        return queryset.filter(published_at__gte=_day_start(value))
+
+    def filter_date_to(self, queryset, name, value: datetime.date):
+        return queryset.filter(published_at__lt=_day_start(value + datetime.timedelta(days=1)))
+
     def filter_actor(self, queryset, name, value: Actor):
         return queryset.filter(Exists(Mention.objects.filter(actor=value, article=OuterRef("pk"))))
 
     def filter_search(self, queryset, name, value: str):
         return search.matches(queryset, ARTICLE_TEXT, value)
+
+
+def _day_start(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))

@@ -17,15 +17,17 @@ from negotiations.models import Proposal, StickingPoint, Track, TrackActor
 from news import selectors as news_selectors
 from news.models import Article, Feed, Mention
 from news.pipeline.mentions import TITLE_SEPARATOR
+from tracker.pagination import COUNT_CAP, CappedPaginator, count_label
 
 from .models import Suggestion
 
 # Never shown in the workspace: the article is rendered from its extracted text.
 HEAVY_FIELDS = ("raw_html", "content_html", "feed_content", "summary")
 SAME_STORY_LIMIT = 30
+QUEUE_PAGE_SIZE = 50
 
 # The queue's order (the admin's too): the most relevant first, then the newest; the partial index
-# news_article_pending_idx serves it. `id` breaks ties so that next/previous are well defined.
+# news_article_queue_idx (PostgreSQL) serves it. `id` breaks ties so that next/previous are well defined.
 QUEUE_ORDER = (F("relevance").desc(), F("published_at").desc(nulls_last=True), F("id").desc())
 
 
@@ -58,14 +60,40 @@ def queue_page_rows(queryset: QuerySet[Article]) -> QuerySet[Article]:
     )
 
 
+def queue_pages(
+    queryset: QuerySet[Article], *, asked: object, total: int | None = None, searched: bool = False
+) -> CappedPaginator:
+    """The (filtered) queue in pages, in its order (tracker/pagination.py): each page's ids read from
+    news_article_queue_idx before its rows; counted up to 1,000 articles (or to the page asked for) unless
+    `total` is given or the queue is `searched` (see queue_size)."""
+    return CappedPaginator(
+        queryset.order_by(*QUEUE_ORDER),
+        QUEUE_PAGE_SIZE,
+        asked=asked,
+        count=total,
+        cap=None if searched else COUNT_CAP,
+        rows=queue_page_rows,
+    )
+
+
+def queue_size(queryset: QuerySet[Article], *, searched: bool = False) -> str:
+    """How many articles the (filtered) queue holds, for people: exact up to 1,000, "1,000+" beyond. A search
+    is counted exactly: its full-text index answers the whole count, whereas to stop at 1,000 PostgreSQL reads
+    the table and computes each article's text vector in turn (tracker/search.py), a hundred times slower."""
+    return count_label(queryset, cap=None if searched else COUNT_CAP)
+
+
 def queue_counts() -> dict:
-    """Pending articles in all, by feed and by language (the filters' options show them)."""
-    queue = pending().order_by()
-    by_feed = dict(queue.values_list("feed_id").annotate(n=Count("id")).values_list("feed_id", "n"))
+    """Pending articles in all, by feed and by language (the filters' options show them): one pass over the
+    index news_article_queue_counts_idx, grouped by feed and language, and the feeds' names."""
+    by_feed: Counter = Counter()
+    by_language: Counter = Counter()
+    for feed_id, language, n in pending().order_by().values_list("feed_id", "language").annotate(n=Count("*")):
+        by_feed[feed_id] += n
+        by_language[language] += n
     feeds = [(feed, by_feed[feed.pk]) for feed in Feed.objects.filter(pk__in=list(by_feed)).only("id", "title", "url")]
     feeds.sort(key=lambda item: str(item[0]).casefold())
-    languages = sorted(queue.values_list("language").annotate(n=Count("id")).values_list("language", "n"))
-    return {"total": sum(by_feed.values()), "feeds": feeds, "languages": languages}
+    return {"total": by_feed.total(), "feeds": feeds, "languages": sorted(by_language.items())}
 
 
 def filter_actors() -> QuerySet[Actor]:
@@ -121,14 +149,18 @@ def neighbours(article: Article, queryset: QuerySet[Article]) -> tuple[Article |
         after_same = Q(published_at__lt=published) | Q(published_at__isnull=True) | Q(published_at=published, id__lt=pk)
         before_same = Q(published_at__gt=published) | Q(published_at=published, id__gt=pk)
     fields = ("id", "title")
+    # The bare bounds on relevance are implied by the conditions after them; PostgreSQL needs them to start
+    # reading news_article_queue_idx at the article, not at the head of the queue.
     following = (
-        queryset.filter(Q(relevance__lt=relevance) | Q(relevance=relevance) & after_same)
+        queryset.filter(relevance__lte=relevance)
+        .filter(Q(relevance__lt=relevance) | Q(relevance=relevance) & after_same)
         .only(*fields)
         .order_by(*QUEUE_ORDER)
         .first()
     )
     previous = (
-        queryset.filter(Q(relevance__gt=relevance) | Q(relevance=relevance) & before_same)
+        queryset.filter(relevance__gte=relevance)
+        .filter(Q(relevance__gt=relevance) | Q(relevance=relevance) & before_same)
         .only(*fields)
         .order_by(F("relevance").asc(), F("published_at").asc(nulls_first=True), F("id").asc())
         .first()

@@ -25,13 +25,16 @@ TARGET_MS = 150.0
 
 def sample_urls() -> dict[str, list[str]]:
     """Page kind -> URLs to cycle through, the heaviest records first."""
-    from django.db.models import Count
+    from django.db.models import Count, F
 
     from actors.models import Actor
     from negotiations.models import Meeting, Proposal, StickingPoint, Track
-    from news.models import Article
+    from news.models import Article, Mention
 
     pending = Article.objects.filter(review_state=Article.ReviewState.PENDING)
+    feed = pending.values("feed_id").annotate(n=Count("id")).order_by("-n").values_list("feed_id", flat=True)[0]
+    named = Mention.objects.values("actor__slug").annotate(n=Count("id")).order_by("-n").values_list("actor__slug")
+    story = pending.exclude(story_id=F("id")).exclude(story=None).order_by("pk").values_list("story_id", flat=True)[0]
     articles = list(pending.order_by("-relevance", "-published_at").values_list("pk", flat=True)[:10])
     articles += list(pending.order_by("pk").values_list("pk", flat=True)[:10])
     tracks = list(Track.objects.annotate(n=Count("meetings")).order_by("-n").values_list("slug", flat=True)[:5])
@@ -45,7 +48,19 @@ def sample_urls() -> dict[str, list[str]]:
         StickingPoint.objects.annotate(n=Count("positions")).order_by("-n").values_list("slug", flat=True)[:10]
     )
     return {
-        "review queue": ["/review/", "/review/?language=ar", "/review/?search=ceasefire", "/review/?page=5"],
+        "review queue": [
+            "/review/",
+            "/review/?language=ar",
+            "/review/?page=5",
+            "/review/?page=2000",
+            f"/review/?feed={feed}",
+            f"/review/?actor={named[0][0]}",  # the most named actor
+            f"/review/?actor={named.reverse()[0][0]}",  # the least named
+            "/review/?date_from=2025-07-01&date_to=2025-07-31",
+            f"/review/?story={story}",
+        ],
+        # Full-text search, apart: its speed is the search vector's (tracker/search.py).
+        "review queue, searched": ["/review/?search=ceasefire", "/review/?search=hostage+release"],
         "article view": [f"/review/articles/{pk}/" for pk in articles],
         "dashboard (tracks)": ["/"],
         "track": [f"/tracks/{slug}/" for slug in tracks] + [f"/tracks/{slug}/?as_of=2025-07-08" for slug in tracks],

@@ -8,7 +8,6 @@ redirect. A refusal keeps the panel and says why: 409 when another editor decide
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -19,7 +18,6 @@ from news.models import Article
 from review import forms, selectors, services
 from review.filters import ArticleFilter
 
-PAGE_SIZE = 50
 may_see = permission_required("news.view_article", raise_exception=True)
 may_act = permission_required("news.change_article", raise_exception=True)
 
@@ -40,6 +38,10 @@ def _filtered(request: HttpRequest) -> ArticleFilter:
     return ArticleFilter(request.GET, queryset=selectors.pending())
 
 
+def _searched(request: HttpRequest) -> bool:
+    return bool(request.GET.get("search", "").strip())
+
+
 def _article_url(pk: int, query: str) -> str:
     url = reverse("review:article", kwargs={"pk": pk})
     return f"{url}?{query}" if query else url
@@ -50,7 +52,13 @@ def _article_url(pk: int, query: str) -> str:
 @may_see
 def queue(request: HttpRequest) -> HttpResponse:
     filterset = _filtered(request)
-    page = Paginator(selectors.queue_page_rows(filterset.qs), PAGE_SIZE).get_page(request.GET.get("page"))
+    filtered = any(value for key, value in request.GET.items() if key != "page")
+    counts = selectors.queue_counts()
+    asked = request.GET.get("page")
+    pages = selectors.queue_pages(
+        filterset.qs, asked=asked, total=None if filtered else counts["total"], searched=_searched(request)
+    )
+    page = pages.get_page(asked)
     query = _queue_query(request)
     return render(
         request,
@@ -59,10 +67,10 @@ def queue(request: HttpRequest) -> HttpResponse:
             "title": "Review queue",
             "nav_section": "review",
             "filterset": filterset,
-            "filtered": any(value for key, value in request.GET.items() if key != "page"),
+            "filtered": filtered,
             "page": page,
             "rows": [(article, _article_url(article.pk, query)) for article in page],
-            "counts": selectors.queue_counts(),
+            "counts": counts,
             "actors": selectors.filter_actors(),
             "query": query,
             "may_act": request.user.has_perm("news.change_article"),
@@ -109,7 +117,13 @@ def _render_article(
             raise Http404("No such article.") from None
         context.update(_article_context(request, article))
     else:
-        context.update({"article": None, "title": "Queue cleared", "remaining": _filtered(request).qs.count()})
+        context.update(
+            {
+                "article": None,
+                "title": "Queue cleared",
+                "remaining": selectors.queue_size(_filtered(request).qs, searched=_searched(request)),
+            }
+        )
     if context["may_act"]:
         context["last_verdict"] = selectors.last_verdict(request.user)
     template = "review/_panel.html" if _is_htmx(request) else "review/article.html"
@@ -136,7 +150,7 @@ def _article_context(request: HttpRequest, article: Article) -> dict:
         "same_story": selectors.same_story(article),
         "previous_url": previous and _article_url(previous.pk, _queue_query(request)),
         "next_url": following and _article_url(following.pk, _queue_query(request)),
-        "remaining": filterset.qs.count(),
+        "remaining": selectors.queue_size(filterset.qs, searched=_searched(request)),
     }
 
 

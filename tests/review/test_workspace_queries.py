@@ -40,11 +40,22 @@ def fill_queue(size: int):
 def test_the_queue_page_costs_the_same_at_any_size(client_for, django_assert_num_queries, size):
     fill_queue(size)
     client = client_for("editor")
-    # savepoint (ATOMIC_REQUESTS), session, user, user's and groups' permissions (login + view check), count of
-    # the filtered queue (paginator), the page of rows (with the story's outlet count), pending by feed, those
-    # feeds, pending by language, the user's groups (navigation), the actors for the actor filter, release.
-    with django_assert_num_queries(13):
+    # savepoint (ATOMIC_REQUESTS), session, user, user's and groups' permissions (login + view check), pending
+    # by feed and language (the total too: the paginator's count), those feeds, the page of rows (with the
+    # story's outlet count; their ids in a subquery), the user's groups (navigation), the actors for the actor
+    # filter, release.
+    with django_assert_num_queries(11):
         response = client.get(reverse("review:queue"))
+    assert len(response.context["rows"]) == size
+
+
+@pytest.mark.parametrize("size", [2, 12])
+def test_the_filtered_queue_page_costs_the_same_at_any_size(client_for, django_assert_num_queries, size):
+    fill_queue(size)
+    client = client_for("editor")
+    # As the whole queue's, and the count of the filtered queue (up to 1,000).
+    with django_assert_num_queries(12):
+        response = client.get(reverse("review:queue"), {"language": "en"})
     assert len(response.context["rows"]) == size
 
 
@@ -55,7 +66,7 @@ def test_the_article_view_costs_the_same_at_any_size(client_for, django_assert_n
     # savepoint, session, user, user's and groups' permissions, the article (with feed, reviewer and story
     # outlet count), its mentions with their actors, the next and the previous pending article, its suggestions
     # (with content types), their meetings, their sticking points, the same story's articles, the pending
-    # count, the user's last verdict (for undo), the user's groups (navigation), release.
+    # count (up to 1,000), the user's last verdict (for undo), the user's groups (navigation), release.
     with django_assert_num_queries(17):
         response = client.get(reverse("review:article", kwargs={"pk": article.pk}))
     assert len(response.context["paragraphs"]) == 2
@@ -69,9 +80,9 @@ def test_an_action_answered_with_the_next_panel_costs_the_same_at_any_size(clien
     # savepoint, session, user, permissions (2), the article; the verdict: savepoint, the conditional UPDATE, its
     # history row, savepoint, tombstone lookup, savepoint, tombstone insert, its history row, three releases; the
     # decided article's neighbours (the next is shown); then for the next one: the article, its mentions, its
-    # neighbours, suggestions, meetings, sticking points, same story, pending count, last verdict, the user's
-    # groups; release.
-    with django_assert_num_queries(31):
+    # neighbours, suggestions, meetings, sticking points, same story, pending count, last verdict; release. (The
+    # panel alone is sent back: no navigation, so not the user's groups.)
+    with django_assert_num_queries(30):
         response = client.post(
             reverse("review:reject", kwargs={"pk": article.pk}), {"reason": "Sport."}, HTTP_HX_REQUEST="true"
         )
