@@ -778,7 +778,6 @@ class TrackDashboard:
     proposals: list[ProposalVersions]
     more_proposals: bool  # the track has more than the PROPOSALS_LISTED proposals shown
     planned_delivered: list[PlannedDelivered]
-    meeting_frequency: MeetingFrequency
     figures: list[FigureClaims]
     more_figures: bool  # more measures were claimed than the FIGURE_MEASURES shown
 
@@ -883,7 +882,7 @@ def _proposals(track: Track, day: datetime.date, as_of: datetime.date | None):
     return versions, more, planned
 
 
-def _meeting_frequency(track: Track, day: datetime.date) -> MeetingFrequency:
+def meeting_frequency(track: Track, day: datetime.date) -> MeetingFrequency:
     """Pairs by month over the PAIR_MONTHS_WINDOW months up to the day; a track with more than PAIR_MEETINGS
     meetings in them gets the whole months after the one of its PAIR_MEETINGS-th latest meeting (at least
     the day's month), so that the pairs counted stay bounded however busy the track (the cut-off is a walk
@@ -953,8 +952,8 @@ def track_dashboard(
     `since` (default: the seven days before; the latest CHANGES_LENGTH entries), a page of the timeline
     (TIMELINE_LENGTH entries, newest first; of one kind, or involving one actor, if asked), the
     sticking-point board with each party's stance and its sources, the latest
-    proposals' versions term by term and planned versus delivered, how often pairs of actors met month by
-    month, and each claimant's latest figures.
+    proposals' versions term by term and planned versus delivered, and each claimant's latest figures. (How
+    often pairs of actors met month by month is `meeting_frequency`, a part of the page loaded on its own.)
     `track` comes with its actors and phases prefetched (`track_for_dashboard`)."""
     day = as_of or today
     since = since or day - datetime.timedelta(days=7)
@@ -1000,7 +999,6 @@ def track_dashboard(
         proposals=versions,
         more_proposals=more_proposals,
         planned_delivered=planned,
-        meeting_frequency=_meeting_frequency(track, day),
         figures=figures,
         more_figures=more_figures,
     )

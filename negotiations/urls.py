@@ -7,6 +7,7 @@ from .views import calendar, dashboard, records
 urlpatterns = [
     path("", dashboard.track_index, name="dashboard"),
     path("tracks/<slug:slug>/", dashboard.track_detail, name="track"),
+    path("tracks/<slug:slug>/who-meets-whom/", dashboard.track_meetings, name="track-meetings"),
     path("actors/<slug:slug>/", records.actor_detail, name="actor"),
     path("meetings/<int:pk>/", records.meeting_detail, name="meeting"),
     path("proposals/<slug:slug>/", records.proposal_detail, name="proposal"),

@@ -64,6 +64,8 @@ def sample_urls() -> dict[str, list[str]]:
         "article view": [f"/review/articles/{pk}/" for pk in articles],
         "dashboard (tracks)": ["/"],
         "track": [f"/tracks/{slug}/" for slug in tracks] + [f"/tracks/{slug}/?as_of=2025-07-08" for slug in tracks],
+        "track: who meets whom (its part loaded on its own)": [f"/tracks/{slug}/who-meets-whom/" for slug in tracks]
+        + [f"/tracks/{slug}/who-meets-whom/?as_of=2025-07-08" for slug in tracks],
         "actor": [f"/actors/{slug}/" for slug in actors],
         "meeting": [f"/meetings/{pk}/" for pk in meetings],
         "proposal": [f"/proposals/{slug}/" for slug in proposals],

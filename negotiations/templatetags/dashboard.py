@@ -1,6 +1,9 @@
 """Wording shared by the dashboard's templates."""
 
+import json
+
 from django import template
+from django.core.serializers.json import DjangoJSONEncoder
 
 register = template.Library()
 
@@ -15,3 +18,10 @@ def days_left(days: int | None) -> str:
     if days > 0:
         return f"{days} day{'s' if days != 1 else ''} left"
     return f"{-days} day{'s' if days != -1 else ''} ago"
+
+
+@register.filter
+def as_json(value) -> str:
+    """A value as JSON, for a data- attribute (escaped there like any text): a chart's numbers travel this way,
+    since htmx drops <script> elements (json_script's too) from the parts it loads."""
+    return json.dumps(value, cls=DjangoJSONEncoder)

@@ -3,6 +3,7 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET
 
 from tracker.api.permissions import model_permission
@@ -95,3 +96,31 @@ def track_detail(request, slug):
     if request.user.has_perms(INGESTION_READS):
         context["ingestion"] = selectors.ingestion_health()
     return render(request, "negotiations/dashboard/track.html", context)
+
+
+@login_required
+@require_GET
+def track_meetings(request, slug):
+    """How often pairs of a track's actors met, month by month, up to `?as_of=` (default today): the part of
+    the track page it loads on its own (htmx asks for the fragment), or a page of its own without JavaScript."""
+    if not request.user.has_perms(DASHBOARD_READS):
+        return _forbidden(request)
+    form = TrackDashboardForm(request.GET)
+    if not form.is_valid():
+        return track_detail(request, slug)  # the track page's 400, naming the parameter
+    track = get_object_or_404(Track.objects.only("id", "name", "slug"), slug=slug)
+    as_of = form.cleaned_data["as_of"]
+    day = as_of or timezone.now().date()
+    context = {
+        "title": f"Who meets whom: {track.name}",
+        "nav_section": "dashboard",
+        "track": track,
+        "as_of": as_of,
+        "day": day,
+        "meeting_frequency": selectors.meeting_frequency(track, day),
+    }
+    fragment = request.headers.get("HX-Request") == "true"
+    template = "_meeting_frequency.html" if fragment else "meeting_frequency.html"
+    response = render(request, f"negotiations/dashboard/{template}", context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response

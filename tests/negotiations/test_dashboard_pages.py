@@ -2,6 +2,7 @@
 same number of queries whatever the size of the record."""
 
 import datetime
+import html as html_module
 import json
 import re
 from decimal import Decimal
@@ -89,11 +90,13 @@ def column_of(response, title: str) -> str:
 INDEX_QUERIES = 10
 # track: the track, its actors, its phases; the proposals, their terms, the terms' deliveries; the timeline
 # (meetings, their participants, proposal events, responses, status changes, positions), whose first page,
-# unfiltered, also gives what changed; the board (points, positions, the positions' citations); the meeting
-# chart's window (the track's PAIR_MEETINGS-th latest meeting), the pairs by month and their actors; the
+# unfiltered, also gives what changed; the board (points, positions, the positions' citations); the
 # figures and their citations; the news intake (feed totals, feeds, pending, waiting); the navigation's
 # groups; the savepoint's release.
-TRACK_QUERIES = 31
+TRACK_QUERIES = 28
+# the track page's chart part (htmx): the track; the chart's window (the track's PAIR_MEETINGS-th latest
+# meeting), the pairs by month and their actors; the savepoint's release.
+CHART_QUERIES = 10
 
 
 @pytest.mark.parametrize("size", [1, 4])
@@ -283,18 +286,39 @@ def test_proposal_versions_are_compared_term_by_term_and_deliveries_add_up_or_st
     assert {(row.proposal.version_label, row.term.key): row.delivered for row in earlier}["v2", "hostages"] == 3
 
 
+@pytest.mark.parametrize("size", [1, 5])
+def test_the_chart_part_reads_a_fixed_number_of_queries(viewer, size, django_assert_num_queries):
+    track = build_track(size)
+    url = reverse("track-meetings", kwargs={"slug": track.slug}) + "?as_of=2025-07-10"
+    with django_assert_num_queries(CHART_QUERIES):
+        response = viewer.get(url, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    assert response.context["meeting_frequency"].pairs
+
+
 def test_the_meeting_chart_has_its_numbers_in_a_table_beside_it(viewer):
     track = build_track(2)
-    response = viewer.get(track_url(track, as_of="2025-07-10"))
-    html = response.content.decode()
-    data = json.loads(
-        re.search(r'<script id="meeting-frequency-data" type="application/json">(.*?)</script>', html).group(1)
-    )
+    page = viewer.get(track_url(track, as_of="2025-07-10")).content.decode()
+    # The track page loads the chart's part on its own, for the same day; without JavaScript, a link opens it.
+    part_url = reverse("track-meetings", kwargs={"slug": track.slug}) + "?as_of=2025-07-10"
+    assert f'hx-get="{part_url}" hx-trigger="load"' in page
+    assert f'<a href="{part_url}">' in page
+
+    part = viewer.get(part_url, HTTP_HX_REQUEST="true")
+    assert part["Vary"] and "HX-Request" in part["Vary"]
+    html = part.content.decode()
+    assert "<html" not in html  # the fragment alone
+    chart = re.search(r'<canvas id="meeting-frequency-chart" data-chart="(.*?)"', html).group(1)
+    data = json.loads(html_module.unescape(chart))
     assert data == {"labels": ["Jul 2025"], "datasets": [{"label": "Israel – Qatar", "data": [4]}]}
     table = re.search(r'<table id="meeting-frequency-table">.*?</table>', html, flags=re.S).group(0)
     assert "Israel – Qatar" in table and re.search(r'<th scope="row">Jul 2025</th><td class="num">4</td>', table)
     assert '<canvas id="meeting-frequency-chart"' in html
     assert "<script>" not in html and "onclick" not in html  # the chart's data is JSON, its code a file
+
+    whole = viewer.get(part_url).content.decode()  # without htmx: a page of its own, with the chart's script
+    assert "<html" in whole and "negotiations/dashboard.js" in whole and 'id="meeting-frequency-table"' in whole
+    assert viewer.get(reverse("track-meetings", kwargs={"slug": track.slug}) + "?as_of=nope").status_code == 400
 
 
 def test_figures_stand_side_by_side_with_their_claimants_and_sources(viewer):

@@ -27,6 +27,13 @@ def track_page(client, track, **query):
     return response, response.content.decode()
 
 
+def chart_part(client, track, **query):
+    """The track page's chart part, as htmx asks for it."""
+    response = client.get(reverse("track-meetings", kwargs={"slug": track.slug}), query, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200, response.status_code
+    return response, response.content.decode()
+
+
 def status_changes(track, days):
     point = f.StickingPointFactory(track=track, title="Aid")
     return [f.StatusChangeFactory(sticking_point=point, status="open", changed_on=day) for day in days]
@@ -183,18 +190,18 @@ def test_the_meeting_chart_of_a_busy_track_counts_the_months_of_its_latest_meeti
         for actor in (israel, qatar):
             f.ParticipantFactory(meeting=meeting, actor=actor)
 
-    response, html = track_page(viewer, track, as_of="2025-07-10")
-    chart = response.context["dashboard"].meeting_frequency
+    response, html = chart_part(viewer, track, as_of="2025-07-10")
+    chart = response.context["meeting_frequency"]
     # The 2nd latest meeting is in July, the day's month: July alone.
     assert (chart.since, chart.shortened, chart.months) == (D(2025, 7, 1), True, [D(2025, 7, 1)])
     assert [pair.total for pair in chart.pairs] == [2] and 'id="pairs-window"' in html
-    response, html = track_page(viewer, track, as_of="2025-06-30")
-    chart = response.context["dashboard"].meeting_frequency
+    response, html = chart_part(viewer, track, as_of="2025-06-30")
+    chart = response.context["meeting_frequency"]
     # The 2nd latest by then is in May: the whole months after it.
     assert (chart.since, [pair.total for pair in chart.pairs]) == (D(2025, 6, 1), [1])
     monkeypatch.setattr(selectors, "PAIR_MEETINGS", 5)
-    response, html = track_page(viewer, track, as_of="2025-07-10")
-    chart = response.context["dashboard"].meeting_frequency
+    response, html = chart_part(viewer, track, as_of="2025-07-10")
+    chart = response.context["meeting_frequency"]
     assert not chart.shortened and [pair.total for pair in chart.pairs] == [4] and 'id="pairs-window"' not in html
 
 

@@ -64,6 +64,7 @@ OTHER_ENDPOINTS = {
     # The tracker's own pages: tests/tracker/test_pages_access.py requests each one as every principal.
     "dashboard": {"GET": SIGNED_IN},
     "track": {"GET": SIGNED_IN},
+    "track-meetings": {"GET": SIGNED_IN},
     "actor": {"GET": SIGNED_IN},
     "meeting": {"GET": SIGNED_IN},
     "proposal": {"GET": SIGNED_IN},

@@ -21,6 +21,7 @@ REVIEWERS = {"editor", "administrator"}
 PAGES = {
     "dashboard": (EVERY_ROLE, lambda o: reverse("dashboard")),
     "track": (EVERY_ROLE, lambda o: reverse("track", kwargs={"slug": o["track"].slug})),
+    "track-meetings": (EVERY_ROLE, lambda o: reverse("track-meetings", kwargs={"slug": o["track"].slug})),
     "actor": (EVERY_ROLE, lambda o: reverse("actor", kwargs={"slug": o["actor"].slug})),
     "meeting": (EVERY_ROLE, lambda o: reverse("meeting", kwargs={"pk": o["meeting"].pk})),
     "proposal": (EVERY_ROLE, lambda o: reverse("proposal", kwargs={"slug": o["proposal"].slug})),
