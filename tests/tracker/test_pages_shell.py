@@ -8,6 +8,7 @@ import re
 
 import pytest
 from django.conf import settings
+from django.core.management import call_command
 from django.urls import reverse
 
 from tracker.roles import ROLES
@@ -96,3 +97,17 @@ def test_a_user_without_a_role_sees_no_section_it_cannot_open(client, django_use
     client.force_login(django_user_model.objects.create_user("nobody", password=PASSWORD))
     page = client.get(reverse("login")).content.decode()
     assert 'href="/review/"' not in page and 'href="/admin/"' not in page
+
+
+def test_collectstatic_with_the_production_storage_takes_every_file(tmp_path, settings):
+    """Production serves static files through WhiteNoise's manifest storage, whose collectstatic refuses a
+    file that refers to one missing (a vendored script's source map, say)."""
+    settings.STATIC_ROOT = tmp_path
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    }
+    call_command("collectstatic", interactive=False, verbosity=0)
+    manifest = json.loads((tmp_path / "staticfiles.json").read_text())["paths"]
+    for name in ("vendor/htmx.min.js", "vendor/chart.umd.min.js", "tracker/app.js", "negotiations/dashboard.js"):
+        assert name in manifest and (tmp_path / manifest[name]).exists(), name
