@@ -1,0 +1,242 @@
+"""Mutation testing of the core modules with mutmut 3 (issue 20): small deliberate bugs put into one module at a
+time, then the tests that cover that module run against each; a mutant no test notices "survives".
+
+    .venv/bin/python -m bench.mutation urls http       # some modules
+    .venv/bin/python -m bench.mutation all             # every module (long: run it before a release, not in CI)
+    .venv/bin/python -m bench.mutation --list          # the modules, their files and their tests
+
+Each module runs in its own copy of the working tree (.mutation/<module>/, git-ignored; the copy is made afresh
+each run, so uncommitted changes count), with a [tool.mutmut] section written into the copy's pyproject.toml:
+the module's file(s) to mutate and its targeted tests. mutmut runs those tests once, records which test calls
+which function, then runs only the covering tests against each mutant, in forked processes.
+
+The report gives, per module, the mutants killed, the survivors (each with its diff), and the score: killed
+(or timed out) out of all mutants, and the same leaving out the survivors listed as equivalent in
+bench/mutation/survivors.md (by mutant name: a name changes when the function it is in changes, so the list
+is kept with the code). Exits 1 if a module could not be run.
+
+mutmut is not a dependency of the application or of its tests: it is run as a separate program, never imported.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import shutil
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+WORK = ROOT / ".mutation"
+SURVIVORS = Path(__file__).resolve().parent / "survivors.md"
+# The apps are all copied (a mutated module imports the others); only `files` are mutated.
+SOURCE_PATHS = ["tracker", "actors", "news", "negotiations", "review"]
+ALSO_COPY = ["templates", "static", "manage.py"]
+
+
+@dataclass(frozen=True)
+class Module:
+    files: tuple[str, ...]
+    tests: tuple[str, ...]
+    what: str
+
+
+MODULES: dict[str, Module] = {
+    "urls": Module(
+        ("news/pipeline/urls.py",),
+        ("tests/news/test_urls.py", "tests/news/test_urls_properties.py"),
+        "URL canonicalisation",
+    ),
+    "http": Module(
+        ("news/pipeline/http.py",),
+        ("tests/news/test_ssrf.py", "tests/news/test_ssrf_properties.py", "tests/news/test_http.py"),
+        "the SSRF guard and the fetcher",
+    ),
+    "mentions": Module(
+        ("news/pipeline/mentions.py", "actors/text.py"),
+        ("tests/news/test_mentions.py", "tests/news/test_mentions_properties.py", "tests/news/test_family_names.py"),
+        "alias normalisation and mention matching",
+    ),
+    "dedupe": Module(
+        ("news/pipeline/dedupe.py",),
+        ("tests/news/test_dedupe.py",),
+        "near-duplicate verification",
+    ),
+    "as_of": Module(
+        ("negotiations/selectors.py",),
+        (
+            "tests/negotiations/test_selectors.py",
+            "tests/negotiations/test_as_of_properties.py",
+            "tests/negotiations/test_dashboard_selectors.py",
+        ),
+        'derived statuses and "as of" selectors',
+    ),
+    "conditional": Module(
+        ("tracker/api/conditional.py", "tracker/api/freshness.py"),
+        ("tests/api/test_conditional.py", "tests/api/test_freshness.py", "tests/api/test_etag_properties.py"),
+        "conditional requests and freshness",
+    ),
+    "roles": Module(
+        ("tracker/roles.py", "tracker/api/permissions.py"),
+        ("tests/tracker/test_roles.py", "tests/api/test_permissions.py", "tests/tracker/test_access_matrix.py"),
+        "roles and permissions",
+    ),
+    "review": Module(
+        ("review/services.py",),
+        ("tests/review/test_services.py", "tests/review/test_api.py", "tests/review/test_concurrency.py"),
+        "the review services",
+    ),
+    "ingest": Module(
+        ("news/services.py",),
+        ("tests/news/test_processing.py", "tests/news/test_batch.py", "tests/news/test_polling.py"),
+        "the ingestion services",
+    ),
+}
+
+KILLED = {"killed", "timeout", "caught by type check", "segfault"}
+RESULT_LINE = re.compile(r"^\s*(?P<name>[\w.]+): (?P<status>.+?)\s*$")
+SURVIVOR_ENTRY = re.compile(r"^[-*] `(?P<name>[\w.]+)`")
+
+
+def _toml_list(values) -> str:
+    return "[" + ", ".join(f'"{value}"' for value in values) + "]"
+
+
+def _prepare(name: str, module: Module) -> Path:
+    """A fresh copy of the working tree (tracked and untracked files, not ignored ones) with mutmut's settings."""
+    work = WORK / name
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    git = shutil.which("git") or "/usr/bin/git"
+    listed = subprocess.run(  # noqa: S603 - our own command line
+        [git, "ls-files", "-co", "--exclude-standard", "-z"], cwd=ROOT, check=True, capture_output=True
+    ).stdout.decode()
+    for relative in filter(None, listed.split("\0")):
+        source = ROOT / relative
+        if source.is_file() and not relative.startswith(("frontend/", "tests/browser/")):
+            target = work / relative
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, target)
+    tests = [test for test in module.tests if (ROOT / test).exists()]
+    with (work / "pyproject.toml").open("a", encoding="utf-8") as config:
+        config.write(
+            "\n[tool.mutmut]\n"
+            f"source_paths = {_toml_list(SOURCE_PATHS)}\n"
+            f"also_copy = {_toml_list(ALSO_COPY)}\n"
+            f"only_mutate = {_toml_list(module.files)}\n"
+            f"pytest_add_cli_args_test_selection = {_toml_list(tests)}\n"
+            'pytest_add_cli_args = ["-p", "no:cacheprovider", "-q"]\n'
+        )
+    return work
+
+
+def _mutmut(work: Path, *args: str, log: Path | None = None) -> subprocess.CompletedProcess:
+    command = [sys.executable, "-m", "mutmut", *args]
+    if log is None:
+        return subprocess.run(command, cwd=work, capture_output=True, text=True, check=False)  # noqa: S603
+    with log.open("w", encoding="utf-8") as output:
+        return subprocess.run(command, cwd=work, stdout=output, stderr=subprocess.STDOUT, check=False)  # noqa: S603
+
+
+def equivalent_survivors() -> set[str]:
+    """Mutant names listed in survivors.md as equivalent or not worth a test."""
+    if not SURVIVORS.exists():
+        return set()
+    names = set()
+    for line in SURVIVORS.read_text(encoding="utf-8").splitlines():
+        match = SURVIVOR_ENTRY.match(line)
+        if match:
+            names.add(match["name"])
+    return names
+
+
+def _diff(work: Path, mutant: str) -> str:
+    shown = _mutmut(work, "show", mutant).stdout
+    return "\n".join(
+        f"        {line}"
+        for line in shown.splitlines()
+        if line.startswith(("-", "+")) and line[:3] not in ("---", "+++")
+    )
+
+
+def run(name: str, module: Module, equivalent: set[str]) -> dict | None:
+    work = _prepare(name, module)
+    started = time.monotonic()
+    print(f"== {name}: {module.what} ({', '.join(module.files)})", flush=True)
+    log = work / "mutmut-run.log"
+    if _mutmut(work, "run", log=log).returncode != 0:
+        print(f"   mutmut failed; see {log}", flush=True)
+        return None
+    results = _mutmut(work, "results", "--all", "true").stdout
+    statuses = {}
+    for line in results.splitlines():
+        match = RESULT_LINE.match(line)
+        if match:
+            statuses[match["name"]] = match["status"]
+    killed = [mutant for mutant, status in statuses.items() if status in KILLED]
+    skipped = [mutant for mutant, status in statuses.items() if status == "skipped"]
+    alive = sorted((mutant for mutant in statuses if mutant not in killed and mutant not in skipped), key=_natural_key)
+    listed = [mutant for mutant in alive if mutant in equivalent]
+    unexplained = [mutant for mutant in alive if mutant not in equivalent]
+    total = len(statuses) - len(skipped)
+    score = 100 * len(killed) / total if total else 0.0
+    meaningful = total - len(listed)
+    meaningful_score = 100 * len(killed) / meaningful if meaningful else 100.0
+    for mutant in unexplained:
+        print(f"   survived ({statuses[mutant]}): {mutant}\n{_diff(work, mutant)}", flush=True)
+    if listed:
+        print(f"   {len(listed)} more survivors are listed as equivalent in {SURVIVORS.relative_to(ROOT)}")
+    print(
+        f"   {len(killed)}/{total} killed ({score:.1f}%); {len(killed)}/{meaningful} of the non-equivalent "
+        f"({meaningful_score:.1f}%) in {time.monotonic() - started:.0f} s",
+        flush=True,
+    )
+    return {
+        "module": name,
+        "total": total,
+        "killed": len(killed),
+        "equivalent": len(listed),
+        "unexplained": len(unexplained),
+        "score": score,
+        "meaningful_score": meaningful_score,
+    }
+
+
+def _natural_key(mutant: str) -> tuple:
+    return tuple(int(part) if part.isdigit() else part for part in re.split(r"(\d+)", mutant))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("modules", nargs="*", help=f"'all' or some of: {', '.join(MODULES)}")
+    parser.add_argument("--list", action="store_true", help="list the modules, their files and their tests")
+    options = parser.parse_args(argv)
+    if options.list or not options.modules:
+        for name, module in MODULES.items():
+            print(f"{name:12} {module.what}")
+            print(f"{'':12} mutates {', '.join(module.files)}\n{'':12} runs {' '.join(module.tests)}")
+        return 0
+    names = list(MODULES) if options.modules == ["all"] else options.modules
+    unknown = [name for name in names if name not in MODULES]
+    if unknown:
+        parser.error(f"unknown module(s): {', '.join(unknown)}; choose from {', '.join(MODULES)} or 'all'")
+    equivalent = equivalent_survivors()
+    rows = [run(name, MODULES[name], equivalent) for name in names]
+    print("\n| module | mutants | killed | equivalent | unexplained survivors | score | non-equivalent killed |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for name, row in zip(names, rows, strict=True):
+        if row is None:
+            print(f"| {name} | failed | | | | | |")
+        else:
+            print(
+                f"| {name} | {row['total']} | {row['killed']} | {row['equivalent']} | {row['unexplained']} "
+                f"| {row['score']:.1f}% | {row['meaningful_score']:.1f}% |"
+            )
+    return 1 if None in rows else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
