@@ -31,3 +31,9 @@ def test_same_site():
     assert same_site("https://www.example.org/a", "https://example.org/b")
     assert not same_site("https://example.org/a", "https://evil.example.net/a")
     assert not same_site("not a url", "also not")
+
+
+@pytest.mark.parametrize("url", ["http://example.org:99999/a", "http://[::1/a", "http://example.org:x/", "no host"])
+def test_a_url_without_a_canonical_form_is_kept_as_it_came(url):
+    # A feed's link with a port out of range passes Django's URL validator; ingesting it must not fail.
+    assert canonical_url(f"  {url} ") == url
