@@ -4,6 +4,7 @@ time, then the tests that cover that module run against each; a mutant no test n
     .venv/bin/python -m bench.mutation urls http       # some modules
     .venv/bin/python -m bench.mutation all             # every module (long: run it before a release, not in CI)
     .venv/bin/python -m bench.mutation --list          # the modules, their files and their tests
+    .venv/bin/python -m bench.mutation http --functions resolve_and_check,_blocked_reason   # what a change touched
 
 Each module runs in its own copy of the working tree (.mutation/<module>/, git-ignored; the copy is made afresh
 each run, so uncommitted changes count), with a [tool.mutmut] section written into the copy's pyproject.toml:
@@ -21,6 +22,7 @@ mutmut is not a dependency of the application or of its tests: it is run as a se
 from __future__ import annotations
 
 import argparse
+import fnmatch
 import re
 import shutil
 import subprocess
@@ -162,19 +164,31 @@ def _diff(work: Path, mutant: str) -> str:
     )
 
 
-def run(name: str, module: Module, equivalent: set[str]) -> dict | None:
+def _patterns(module: Module, functions: list[str]) -> list[str]:
+    """mutmut's mutant-name globs for some functions of a module (`Class.method` for a method)."""
+    dotted = [file.removesuffix(".py").replace("/", ".") for file in module.files]
+    patterns = []
+    for function in functions:
+        name = f"x_{function}" if "." not in function else "x\u01c1" + function.replace(".", "\u01c1")
+        patterns += [f"{prefix}.{name}__mutmut_*" for prefix in dotted]
+    return patterns
+
+
+def run(name: str, module: Module, equivalent: set[str], functions: list[str]) -> dict | None:
     work = _prepare(name, module)
     started = time.monotonic()
-    print(f"== {name}: {module.what} ({', '.join(module.files)})", flush=True)
+    only = f", functions {', '.join(functions)}" if functions else ""
+    print(f"== {name}: {module.what} ({', '.join(module.files)}{only})", flush=True)
     log = work / "mutmut-run.log"
-    if _mutmut(work, "run", log=log).returncode != 0:
+    patterns = _patterns(module, functions)
+    if _mutmut(work, "run", *patterns, log=log).returncode != 0:
         print(f"   mutmut failed; see {log}", flush=True)
         return None
     results = _mutmut(work, "results", "--all", "true").stdout
     statuses = {}
     for line in results.splitlines():
         match = RESULT_LINE.match(line)
-        if match:
+        if match and (not patterns or any(fnmatch.fnmatchcase(match["name"], pattern) for pattern in patterns)):
             statuses[match["name"]] = match["status"]
     killed = [mutant for mutant, status in statuses.items() if status in KILLED]
     skipped = [mutant for mutant, status in statuses.items() if status == "skipped"]
@@ -187,6 +201,9 @@ def run(name: str, module: Module, equivalent: set[str]) -> dict | None:
     meaningful_score = 100 * len(killed) / meaningful if meaningful else 100.0
     for mutant in unexplained:
         print(f"   survived ({statuses[mutant]}): {mutant}\n{_diff(work, mutant)}", flush=True)
+    print("   per function (killed / mutants, listed equivalents left out):")
+    for function, (function_killed, function_total) in _per_function(statuses, killed, skipped, listed).items():
+        print(f"     {function:48} {function_killed:4} / {function_total:<4}")
     if listed:
         print(f"   {len(listed)} more survivors are listed as equivalent in {SURVIVORS.relative_to(ROOT)}")
     print(
@@ -205,6 +222,22 @@ def run(name: str, module: Module, equivalent: set[str]) -> dict | None:
     }
 
 
+def _per_function(statuses: dict, killed: list, skipped: list, listed: list) -> dict[str, tuple[int, int]]:
+    """(killed, mutants) per mutated function: `news.pipeline.http.x_check_address__mutmut_3` counts for
+    `news.pipeline.http.check_address` (a method's mutant, `xǁClassǁmethod__mutmut_3`, for `Class.method`)."""
+    counts: dict[str, list[int]] = {}
+    excluded = set(skipped) | set(listed)
+    for mutant in statuses:
+        if mutant in excluded:
+            continue
+        module, _, name = mutant.rpartition(".")
+        function = name.split("__mutmut_")[0].removeprefix("x_").removeprefix("x").replace("\u01c1", ".").strip(".")
+        entry = counts.setdefault(f"{module}.{function}", [0, 0])
+        entry[1] += 1
+        entry[0] += mutant in killed
+    return {function: (entry[0], entry[1]) for function, entry in sorted(counts.items())}
+
+
 def _natural_key(mutant: str) -> tuple:
     return tuple(int(part) if part.isdigit() else part for part in re.split(r"(\d+)", mutant))
 
@@ -213,6 +246,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("modules", nargs="*", help=f"'all' or some of: {', '.join(MODULES)}")
     parser.add_argument("--list", action="store_true", help="list the modules, their files and their tests")
+    parser.add_argument(
+        "--functions",
+        default="",
+        help="comma-separated functions (or Class.method) of the module(s) to mutate, e.g. the ones a change touched",
+    )
     options = parser.parse_args(argv)
     if options.list or not options.modules:
         for name, module in MODULES.items():
@@ -224,7 +262,8 @@ def main(argv: list[str] | None = None) -> int:
     if unknown:
         parser.error(f"unknown module(s): {', '.join(unknown)}; choose from {', '.join(MODULES)} or 'all'")
     equivalent = equivalent_survivors()
-    rows = [run(name, MODULES[name], equivalent) for name in names]
+    functions = [function.strip() for function in options.functions.split(",") if function.strip()]
+    rows = [run(name, MODULES[name], equivalent, functions) for name in names]
     print("\n| module | mutants | killed | equivalent | unexplained survivors | score | non-equivalent killed |")
     print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
     for name, row in zip(names, rows, strict=True):

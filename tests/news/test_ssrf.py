@@ -5,6 +5,7 @@ resolver call and fails the test on any that would leave the machine; most asser
 """
 
 import ipaddress
+import socket
 
 import pytest
 
@@ -200,3 +201,44 @@ def test_the_guard_itself_stops_a_connection_beyond_loopback(network_guard):
         sock.connect(("192.0.2.1", 9))  # TEST-NET-1: not routed anyway
     assert network_guard.violations == ["socket.connect to 192.0.2.1:9"]
     network_guard.violations.clear()
+
+
+def test_an_editor_reads_why_an_address_is_refused(network_guard):
+    """The refusal names the address and its range, for the embedded address of a mapped one too."""
+    with pytest.raises(FetchError) as caught:
+        check_address(ipaddress.ip_address("10.1.2.3"))
+    assert caught.value.message == "Refused: 10.1.2.3 is a private address"
+    with pytest.raises(FetchError) as caught:
+        resolve_and_check("[::ffff:10.0.0.1]", 80)
+    assert caught.value.message == (
+        "Refused: ::ffff:a00:1 is an IPv4-mapped IPv6 address (of 10.0.0.1, a private address)"
+    )
+
+
+def _resolver_answering(monkeypatch, answer):
+    """The resolver (the outside world) replaced: `answer` is getaddrinfo's list, or the error it raises."""
+
+    def getaddrinfo(host, port, *args, **kwargs):
+        if isinstance(answer, Exception):
+            raise answer
+        return answer
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        socket.gaierror(socket.EAI_NONAME, "Name or service not known"),
+        [],  # an answer with no address at all
+        [(socket.AF_UNIX, socket.SOCK_STREAM, 0, "", "/run/x.sock")],  # nothing an HTTP fetch can use
+    ],
+    ids=["unknown name", "empty answer", "no IP address"],
+)
+def test_a_name_without_a_usable_address_is_a_connection_failure(network_guard, monkeypatch, answer):
+    _resolver_answering(monkeypatch, answer)
+    with pytest.raises(FetchError) as caught:
+        fetch("https://news.example/feed.xml")
+    assert caught.value.kind == "connection"
+    assert caught.value.message == "Could not find the address of news.example"
+    assert network_guard.connects == []
