@@ -242,3 +242,54 @@ def test_a_name_without_a_usable_address_is_a_connection_failure(network_guard, 
     assert caught.value.kind == "connection"
     assert caught.value.message == "Could not find the address of news.example"
     assert network_guard.connects == []
+
+
+@pytest.mark.parametrize(
+    ("host", "message"),
+    [
+        ("[::zz]", "'::zz' is not a valid IPv6 address"),
+        ("[::1", "'[::1' is not a valid IPv6 address"),  # an unclosed bracket is no literal
+        ("exa mple.org", "'exa mple.org' is not a valid host name"),
+        ("a" * 64 + ".org", f"'{'a' * 64}.org' is not a valid host name"),  # a label IDNA refuses
+        ("1.2.3.999", "'1.2.3.999' is not a valid IPv4 address"),
+    ],
+)
+def test_a_malformed_host_is_a_bad_address_said_plainly(network_guard, host, message):
+    with pytest.raises(FetchError) as caught:
+        resolve_and_check(host, 80)
+    assert caught.value.kind == "bad_url"
+    assert caught.value.message == message
+    assert network_guard.connects == [] and network_guard.lookups == []
+
+
+def test_a_host_name_may_be_253_characters_long_and_no_longer(network_guard, monkeypatch):
+    _resolver_answering(monkeypatch, [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("93.184.215.14", 443))])
+    longest = ".".join(["a" * 63, "b" * 63, "c" * 63, "d" * 61])
+    assert len(longest) == 253
+    assert resolve_and_check(longest, 443) == [ipaddress.ip_address("93.184.215.14")]
+    with pytest.raises(FetchError) as caught:
+        resolve_and_check("e" + longest, 443)
+    assert caught.value.kind == "bad_url"
+
+
+def test_the_refusal_says_what_kind_of_address_it_is(network_guard):
+    messages = {}
+    for host in ("[::8.8.8.8]", "[::ffff:8.8.8.8]"):
+        with pytest.raises(FetchError) as caught:
+            resolve_and_check(host, 80)
+        messages[host] = caught.value.message
+    assert messages["[::8.8.8.8]"] == "Refused: ::808:808 is not a public internet address"
+    assert messages["[::ffff:8.8.8.8]"] == "Refused: ::ffff:808:808 is an IPv4-mapped IPv6 address (of 8.8.8.8)"
+
+
+def test_the_allow_list_may_be_one_comma_separated_string(http_server, settings):
+    """As the environment gives it (INGEST_ALLOWED_HOSTS=a,b): each entry counts."""
+    http_server.route("/ok", body=b"allowed")
+    settings.INGEST_ALLOWED_HOSTS = f"feeds.example,{http_server.host}"
+    assert fetch(http_server.url("/ok")).body == b"allowed"
+
+
+def test_an_ipv6_host_is_allowed_in_its_bracketed_form(network_guard, settings):
+    settings.INGEST_ALLOWED_HOSTS = ["[::1]"]
+    assert resolve_and_check("[::1]", 8000) == [ipaddress.ip_address("::1")]
+    assert network_guard.connects == []
