@@ -267,9 +267,11 @@ def test_a_host_name_may_be_253_characters_long_and_no_longer(network_guard, mon
     longest = ".".join(["a" * 63, "b" * 63, "c" * 63, "d" * 61])
     assert len(longest) == 253
     assert resolve_and_check(longest, 443) == [ipaddress.ip_address("93.184.215.14")]
+    too_long = ".".join(["a" * 63, "b" * 63, "c" * 63, "d" * 62])
     with pytest.raises(FetchError) as caught:
-        resolve_and_check("e" + longest, 443)
+        resolve_and_check(too_long, 443)
     assert caught.value.kind == "bad_url"
+    assert caught.value.message == f"{too_long!r} is not a valid host name"
 
 
 def test_the_refusal_says_what_kind_of_address_it_is(network_guard):
