@@ -2,8 +2,9 @@
 answer equals a replay of each record's own dated events, in plain Python.
 
 Facts on the same day apply in the order they were recorded (the later one wins); statuses, event kinds and
-stances are drawn at random, so a tie broken the wrong way shows. A record exists from its first dated fact (a proposal's first event; a sticking point's first status
-change or position); before it, it is absent. A status is never empty.
+stances are drawn at random, so a tie broken the wrong way shows. A record exists from its first dated fact
+(a proposal's first event; a sticking point's first status change or position); before it, it is absent. A
+status is never empty.
 """
 
 import datetime
