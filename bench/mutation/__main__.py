@@ -131,6 +131,8 @@ def _prepare(name: str, module: Module) -> Path:
             f"only_mutate = {_toml_list(module.files)}\n"
             f"pytest_add_cli_args_test_selection = {_toml_list(tests)}\n"
             'pytest_add_cli_args = ["-p", "no:cacheprovider", "-q"]\n'
+            # Workers forked from a server that has not run the tests itself (see --max-children below).
+            'process_isolation = "forkserver"\n'
         )
     return work
 
@@ -181,7 +183,10 @@ def run(name: str, module: Module, equivalent: set[str], functions: list[str]) -
     print(f"== {name}: {module.what} ({', '.join(module.files)}{only})", flush=True)
     log = work / "mutmut-run.log"
     patterns = _patterns(module, functions)
-    if _mutmut(work, "run", *patterns, log=log).returncode != 0:
+    # One worker at a time: the settings name the SQLite test database after the process that imported them,
+    # so forked workers share one file, and database tests running side by side fail whatever the mutant
+    # (every mutant would count as killed). One at a time also leaves the other core to the machine.
+    if _mutmut(work, "run", "--max-children", "1", *patterns, log=log).returncode != 0:
         print(f"   mutmut failed; see {log}", flush=True)
         return None
     results = _mutmut(work, "results", "--all", "true").stdout
