@@ -9,20 +9,23 @@ time, then the tests that cover that module run against each; a mutant no test n
 Each module runs in its own copy of the working tree (.mutation/<module>/, git-ignored; the copy is made afresh
 each run, so uncommitted changes count), with a [tool.mutmut] section written into the copy's pyproject.toml:
 the module's file(s) to mutate and its targeted tests. mutmut runs those tests once, records which test calls
-which function, then runs only the covering tests against each mutant, in forked processes.
+which function, then runs only the covering tests against each mutant, one mutant at a time, each in a
+process forked from mutmut's fork server.
 
 The report gives, per module, the mutants killed, the survivors (each with its diff), and the score: killed
 (or timed out) out of all mutants, and the same leaving out the survivors listed as equivalent in
 bench/mutation/survivors.md (by mutant name: a name changes when the function it is in changes, so the list
 is kept with the code). Exits 1 if a module could not be run.
 
-mutmut is not a dependency of the application or of its tests: it is run as a separate program, never imported.
+mutmut (3.8.1) is not a dependency of the application or of its tests: it is run as a separate program, never
+imported, and installed with requirements-dev.
 """
 
 from __future__ import annotations
 
 import argparse
 import fnmatch
+import importlib.util
 import re
 import shutil
 import subprocess
@@ -266,6 +269,8 @@ def main(argv: list[str] | None = None) -> int:
     unknown = [name for name in names if name not in MODULES]
     if unknown:
         parser.error(f"unknown module(s): {', '.join(unknown)}; choose from {', '.join(MODULES)} or 'all'")
+    if importlib.util.find_spec("mutmut") is None:
+        parser.error(f"mutmut is not installed in {sys.prefix}: pip install mutmut (requirements-dev)")
     equivalent = equivalent_survivors()
     functions = [function.strip() for function in options.functions.split(",") if function.strip()]
     rows = [run(name, MODULES[name], equivalent, functions) for name in names]
