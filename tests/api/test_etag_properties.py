@@ -89,3 +89,17 @@ def test_a_record_tag_is_strong_and_moves_with_its_version(pk, first, second):
     assume(first != second)
     assert record_etag(SimpleNamespace(pk=pk, updated_at=second)) != etag
     assert not etag_matches(record_etag(SimpleNamespace(pk=pk, updated_at=second)), etag)
+
+
+@PROPERTY
+@given(pages, counts)
+def test_any_tag_matches_a_star_and_a_list_written_without_spaces(page, count):
+    etag = page_etag(_rows(page), count)
+    assert etag_matches("*", etag) and etag_matches(f'"other",{etag}', etag)
+    record = record_etag(SimpleNamespace(pk=page[0][0], updated_at=page[0][1]))
+    assert etag_matches_strongly(f'"other",{record}', record)
+
+
+def test_an_empty_page_has_a_tag_too():
+    assert page_etag([], 0).startswith('W/"')
+    assert page_etag([], 0) == page_etag([], 0) != page_etag([], 1)
