@@ -91,7 +91,10 @@ def normalise_url(value: str | None, *, max_length: int = 2000) -> str:
         return ""
     if any(unicodedata.category(character) == "Cc" for character in url):
         raise UnsafeURL("The link contains control characters.", "control")
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError as error:  # a "[" never closed: urllib reads the host as a broken IPv6 literal
+        raise UnsafeURL("The link is not a valid URL.", "invalid") from error
     scheme = parts.scheme.lower()
     if not scheme:
         raise UnsafeURL("The link is not absolute: only http and https URLs with a host are kept.", "relative")

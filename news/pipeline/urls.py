@@ -49,10 +49,18 @@ def _is_tracking(name: str) -> bool:
 
 def canonical_url(url: str) -> str:
     """Scheme and host lower-cased, IDNA host, default port and fragment dropped, tracking parameters
-    removed, remaining query sorted, empty path made "/"."""
-    parts = urlsplit(url.strip())
+    removed, remaining query sorted, empty path made "/". A string with no host, an unclosed "[" or a port
+    that is not a number up to 65535 has no canonical form: it is returned stripped, as it came."""
+    url = url.strip()
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        return url
+    if not parts.hostname:
+        return url
     scheme = parts.scheme.lower()
-    host = (parts.hostname or "").rstrip(".")
+    host = parts.hostname.rstrip(".")
     try:
         host = host.encode("idna").decode("ascii").lower()
     except UnicodeError:
@@ -60,8 +68,8 @@ def canonical_url(url: str) -> str:
     if ":" in host:  # IPv6 literal
         host = f"[{host}]"
     netloc = host
-    if parts.port and parts.port != DEFAULT_PORTS.get(scheme):
-        netloc = f"{host}:{parts.port}"
+    if port and port != DEFAULT_PORTS.get(scheme):
+        netloc = f"{host}:{port}"
     query = sorted((k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _is_tracking(k))
     return urlunsplit((scheme, netloc, parts.path or "/", urlencode(query), ""))
 

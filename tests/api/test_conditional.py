@@ -24,6 +24,9 @@ pytestmark = pytest.mark.django_db
 
 def test_a_detail_carries_validators_and_answers_304_while_unchanged(client_for, count_queries):
     meeting = f.MeetingFactory()
+    # Last edited two days ago: Last-Modified must say so, not the time of the request.
+    Meeting.objects.filter(pk=meeting.pk).update(updated_at=timezone.now() - datetime.timedelta(days=2))
+    meeting.refresh_from_db()
     client = client_for("viewer")
     url = reverse("api:meeting-detail", args=[meeting.pk])
     first, queries = count_queries(client, url)

@@ -1,8 +1,10 @@
 """ "As of" rebuilds the past exactly: for random histories and every day around them, the selectors'
 answer equals a replay of each record's own dated events, in plain Python.
 
-A record exists from its first dated fact (a proposal's first event; a sticking point's first status
-change or position); before it, it is absent. A status is never empty.
+Facts on the same day apply in the order they were recorded (the later one wins); statuses, event kinds and
+stances are drawn at random, so a tie broken the wrong way shows. A record exists from its first dated fact
+(a proposal's first event; a sticking point's first status change or position); before it, it is absent. A
+status is never empty.
 """
 
 import datetime
@@ -12,7 +14,7 @@ from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
 
 from negotiations import selectors
-from negotiations.models import EVENT_STATUS, Proposal, ProposalEvent, StickingPoint
+from negotiations.models import EVENT_STATUS, Position, Proposal, ProposalEvent, StickingPoint
 from tests import factories as f
 
 START = datetime.date(2025, 7, 1)
@@ -31,7 +33,11 @@ proposal_histories = st.lists(
 point_histories = st.lists(
     st.tuples(
         st.lists(st.tuples(st.sampled_from(StickingPoint.Status.values), day_numbers), max_size=3),
-        st.lists(st.tuples(st.integers(min_value=0, max_value=2), day_numbers), max_size=4),  # (actor, day)
+        # (actor, day, stance): stances differ, so which of two same-day positions holds can be seen.
+        st.lists(
+            st.tuples(st.integers(min_value=0, max_value=2), day_numbers, st.sampled_from(Position.Stance.values)),
+            max_size=4,
+        ),
     ),
     min_size=1,
     max_size=4,
@@ -127,8 +133,13 @@ class AsOfMatchesReplay(TestCase):
                 for status, n in history
             ]
             positions[point.pk] = [
-                f.PositionFactory(sticking_point=point, actor=actors[who], stated_on=START + datetime.timedelta(days=n))
-                for who, n in stated
+                f.PositionFactory(
+                    sticking_point=point,
+                    actor=actors[who],
+                    stated_on=START + datetime.timedelta(days=n),
+                    stance=stance,
+                )
+                for who, n, stance in stated
             ]
         for as_of in [None, *DAYS]:
             board = selectors.sticking_point_board(StickingPoint.objects.filter(track=track), as_of=as_of)

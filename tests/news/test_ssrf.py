@@ -5,6 +5,7 @@ resolver call and fails the test on any that would leave the machine; most asser
 """
 
 import ipaddress
+import socket
 
 import pytest
 
@@ -200,3 +201,97 @@ def test_the_guard_itself_stops_a_connection_beyond_loopback(network_guard):
         sock.connect(("192.0.2.1", 9))  # TEST-NET-1: not routed anyway
     assert network_guard.violations == ["socket.connect to 192.0.2.1:9"]
     network_guard.violations.clear()
+
+
+def test_an_editor_reads_why_an_address_is_refused(network_guard):
+    """The refusal names the address and its range, for the embedded address of a mapped one too."""
+    with pytest.raises(FetchError) as caught:
+        check_address(ipaddress.ip_address("10.1.2.3"))
+    assert caught.value.message == "Refused: 10.1.2.3 is a private address"
+    with pytest.raises(FetchError) as caught:
+        resolve_and_check("[::ffff:10.0.0.1]", 80)
+    assert caught.value.message == (
+        "Refused: ::ffff:a00:1 is an IPv4-mapped IPv6 address (of 10.0.0.1, a private address)"
+    )
+
+
+def _resolver_answering(monkeypatch, answer):
+    """The resolver (the outside world) replaced: `answer` is getaddrinfo's list, or the error it raises."""
+
+    def getaddrinfo(host, port, *args, **kwargs):
+        if isinstance(answer, Exception):
+            raise answer
+        return answer
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        socket.gaierror(socket.EAI_NONAME, "Name or service not known"),
+        [],  # an answer with no address at all
+        [(socket.AF_UNIX, socket.SOCK_STREAM, 0, "", "/run/x.sock")],  # nothing an HTTP fetch can use
+    ],
+    ids=["unknown name", "empty answer", "no IP address"],
+)
+def test_a_name_without_a_usable_address_is_a_connection_failure(network_guard, monkeypatch, answer):
+    _resolver_answering(monkeypatch, answer)
+    with pytest.raises(FetchError) as caught:
+        fetch("https://news.example/feed.xml")
+    assert caught.value.kind == "connection"
+    assert caught.value.message == "Could not find the address of news.example"
+    assert network_guard.connects == []
+
+
+@pytest.mark.parametrize(
+    ("host", "message"),
+    [
+        ("[::zz]", "'::zz' is not a valid IPv6 address"),
+        ("[::1", "'[::1' is not a valid IPv6 address"),  # an unclosed bracket is no literal
+        ("exa mple.org", "'exa mple.org' is not a valid host name"),
+        ("a" * 64 + ".org", f"'{'a' * 64}.org' is not a valid host name"),  # a label IDNA refuses
+        ("1.2.3.999", "'1.2.3.999' is not a valid IPv4 address"),
+    ],
+)
+def test_a_malformed_host_is_a_bad_address_said_plainly(network_guard, host, message):
+    with pytest.raises(FetchError) as caught:
+        resolve_and_check(host, 80)
+    assert caught.value.kind == "bad_url"
+    assert caught.value.message == message
+    assert network_guard.connects == [] and network_guard.lookups == []
+
+
+def test_a_host_name_may_be_253_characters_long_and_no_longer(network_guard, monkeypatch):
+    _resolver_answering(monkeypatch, [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("93.184.215.14", 443))])
+    longest = ".".join(["a" * 63, "b" * 63, "c" * 63, "d" * 61])
+    assert len(longest) == 253
+    assert resolve_and_check(longest, 443) == [ipaddress.ip_address("93.184.215.14")]
+    too_long = ".".join(["a" * 63, "b" * 63, "c" * 63, "d" * 62])
+    with pytest.raises(FetchError) as caught:
+        resolve_and_check(too_long, 443)
+    assert caught.value.kind == "bad_url"
+    assert caught.value.message == f"{too_long!r} is not a valid host name"
+
+
+def test_the_refusal_says_what_kind_of_address_it_is(network_guard):
+    messages = {}
+    for host in ("[::8.8.8.8]", "[::ffff:8.8.8.8]"):
+        with pytest.raises(FetchError) as caught:
+            resolve_and_check(host, 80)
+        messages[host] = caught.value.message
+    assert messages["[::8.8.8.8]"] == "Refused: ::808:808 is not a public internet address"
+    assert messages["[::ffff:8.8.8.8]"] == "Refused: ::ffff:808:808 is an IPv4-mapped IPv6 address (of 8.8.8.8)"
+
+
+def test_the_allow_list_may_be_one_comma_separated_string(http_server, settings):
+    """As the environment gives it (INGEST_ALLOWED_HOSTS=a,b): each entry counts."""
+    http_server.route("/ok", body=b"allowed")
+    settings.INGEST_ALLOWED_HOSTS = f"feeds.example,{http_server.host}"
+    assert fetch(http_server.url("/ok")).body == b"allowed"
+
+
+def test_an_ipv6_host_is_allowed_in_its_bracketed_form(network_guard, settings):
+    settings.INGEST_ALLOWED_HOSTS = ["[::1]"]
+    assert resolve_and_check("[::1]", 8000) == [ipaddress.ip_address("::1")]
+    assert network_guard.connects == []

@@ -31,3 +31,20 @@ def test_same_site():
     assert same_site("https://www.example.org/a", "https://example.org/b")
     assert not same_site("https://example.org/a", "https://evil.example.net/a")
     assert not same_site("not a url", "also not")
+
+
+@pytest.mark.parametrize("url", ["http://example.org:99999/a", "http://[::1/a", "http://example.org:x/", "no host"])
+def test_a_url_without_a_canonical_form_is_kept_as_it_came(url):
+    # A feed's link with a port out of range passes Django's URL validator; ingesting it must not fail.
+    assert canonical_url(f"  {url} ") == url
+
+
+def test_a_parameter_without_a_value_is_kept():
+    # "?amp" or "?print" can serve another page than the bare URL: only tracking parameters are dropped.
+    assert canonical_url("https://example.org/story?print&id=7") == "https://example.org/story?id=7&print="
+    assert canonical_url("https://example.org/?liveblog") != canonical_url("https://example.org/")
+
+
+def test_a_host_idna_cannot_encode_is_still_lower_cased():
+    long_label = "a" * 64  # over IDNA's 63-character limit for a label
+    assert canonical_url(f"http://{long_label.upper()}.Example.ORG/x") == f"http://{long_label}.example.org/x"

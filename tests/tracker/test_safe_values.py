@@ -33,6 +33,7 @@ HOSTILE = {
     "/relative/path": "not absolute",
     "ftp://files.example/a": "ftp: links are refused",
     "http://under_score.example/": "not a valid URL",
+    "http://[::1/x": "not a valid URL",  # an unclosed IPv6 literal: urllib itself raises on it
 }
 
 
