@@ -118,7 +118,10 @@ def plans(run) -> list[str]:
     with CaptureQueriesContext(connection) as captured:
         run()
     with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL enable_seqscan = off")  # the tables are nearly empty here
+        # The tables are nearly empty here, and their statistics are whatever earlier tests left: without a
+        # sequential scan or a sort to fall back on, the planner shows which index serves each query.
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_sort = off")
         found = []
         for query in captured.captured_queries:
             cursor.execute(f"EXPLAIN {query['sql']}")
@@ -143,7 +146,7 @@ def test_the_counts_and_the_last_verdict_are_read_from_their_indexes(role_users)
     editor = role_users["editor"]
     f.ArticleFactory(review_state=Article.ReviewState.REJECTED, reviewer=editor, reviewed_at=when(2))
     counts, _feeds = plans(selectors.queue_counts)
-    assert "Index Only Scan using news_article_queue_counts_idx" in counts, counts
+    assert "using news_article_queue_counts_idx" in counts and "Sort" not in counts, counts
     (verdict,) = plans(lambda: selectors.last_verdict(editor))
     assert "news_article_verdicts_idx" in verdict and "Sort" not in verdict, verdict
 
