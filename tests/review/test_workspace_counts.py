@@ -122,6 +122,7 @@ def plans(run) -> list[str]:
         # sequential scan or a sort to fall back on, the planner shows which index serves each query.
         cursor.execute("SET LOCAL enable_seqscan = off")
         cursor.execute("SET LOCAL enable_sort = off")
+        cursor.execute("SET LOCAL enable_hashagg = off")
         found = []
         for query in captured.captured_queries:
             cursor.execute(f"EXPLAIN {query['sql']}")
